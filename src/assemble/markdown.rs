@@ -1,0 +1,321 @@
+//! Brief Markdown into Typst markup, by walking pulldown-cmark's events.
+//!
+//! Structure comes only from Markdown syntax and is emitted as Typst function calls
+//! (`#emph[...]`, `#list(...)`); every piece of text goes through [`escape::markup`], so no
+//! Typst syntax in a brief can take effect.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::escape;
+use super::prose;
+
+/// How brief Markdown sits in the report.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Report heading level of a `#` heading in the brief (`##` is one deeper).
+    pub heading_base: usize,
+    /// Whether top-level paragraphs are numbered (`#np[...]`) or plain (`#par[...]`).
+    pub numbered: bool,
+    /// Shown in `// origin:` comments so Typst errors lead back to the brief.
+    pub origin: String,
+    /// Line of the file on which the Markdown starts (after front matter), 1-based.
+    pub first_line: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Converts `markdown` to Typst markup.
+pub fn to_typst(markdown: &str, settings: &Settings) -> String {
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(markdown, options()).into_offset_iter().collect();
+
+    // Footnote bodies are emitted where they are referenced, as Typst footnotes.
+    let mut footnotes: HashMap<String, Vec<Event>> = HashMap::new();
+    let mut body: Vec<(Event, std::ops::Range<usize>)> = Vec::new();
+    let mut current: Option<(String, Vec<Event>)> = None;
+    for (event, range) in events {
+        match (&mut current, event) {
+            (None, Event::Start(Tag::FootnoteDefinition(label))) => {
+                current = Some((label.to_string(), Vec::new()))
+            }
+            (Some(_), Event::End(TagEnd::FootnoteDefinition)) => {
+                let (label, events) = current.take().expect("inside a definition");
+                footnotes.insert(label, events);
+            }
+            (Some((_, events)), event) => events.push(event),
+            (None, event) => body.push((event, range)),
+        }
+    }
+
+    let mut writer = Writer {
+        out: String::with_capacity(markdown.len() * 2),
+        text: String::new(),
+        depth: 0,
+        settings,
+        footnotes: &footnotes,
+        line_starts: line_starts(markdown),
+        code: None,
+    };
+    for (event, range) in body {
+        let starts_block = matches!(
+            event,
+            Event::Rule
+                | Event::Start(
+                    Tag::Paragraph
+                        | Tag::Heading { .. }
+                        | Tag::BlockQuote(_)
+                        | Tag::CodeBlock(_)
+                        | Tag::List(_)
+                        | Tag::Table(_)
+                        | Tag::HtmlBlock
+                )
+        );
+        if writer.depth == 0 && starts_block {
+            writer.origin_comment(range.start);
+        }
+        writer.event(event);
+    }
+    writer.flush_text();
+    writer.out
+}
+
+struct Writer<'a> {
+    out: String,
+    /// Consecutive text events, joined so that a citation split across them is seen whole.
+    text: String,
+    /// How many container blocks (lists, quotes, tables) enclose the current event.
+    depth: usize,
+    settings: &'a Settings,
+    footnotes: &'a HashMap<String, Vec<Event<'a>>>,
+    line_starts: Vec<usize>,
+    /// Inside a code block: its language and text so far, emitted whole as `#raw`.
+    code: Option<(String, String)>,
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+impl Writer<'_> {
+    fn origin_comment(&mut self, offset: usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line = line + self.settings.first_line - 1;
+        self.out.push_str(&format!(
+            "// origin: {}:{}\n",
+            escape::comment(&self.settings.origin),
+            line
+        ));
+    }
+
+    fn flush_text(&mut self) {
+        if !self.text.is_empty() {
+            let text = std::mem::take(&mut self.text);
+            prose::push_inline(&mut self.out, &text);
+        }
+    }
+
+    fn event(&mut self, event: Event) {
+        if let Event::Text(text) = &event {
+            match &mut self.code {
+                Some((_, code)) => code.push_str(text),
+                None => self.text.push_str(text),
+            }
+            return;
+        }
+        self.flush_text();
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Code(code) => {
+                self.out.push_str("#raw(");
+                self.out.push_str(&escape::string(&code));
+                self.out.push(')');
+            }
+            Event::Html(html) | Event::InlineHtml(html) => escape::push_markup(&mut self.out, &html),
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                escape::push_markup(&mut self.out, &math)
+            }
+            Event::FootnoteReference(label) => match self.footnotes.get(label.as_ref()) {
+                Some(events) => {
+                    self.out.push_str("#footnote[");
+                    self.depth += 1;
+                    for event in events.clone() {
+                        self.event(event);
+                    }
+                    self.flush_text();
+                    self.depth -= 1;
+                    trim_parbreaks(&mut self.out);
+                    self.out.push(']');
+                }
+                None => escape::push_markup(&mut self.out, &format!("[^{label}]")),
+            },
+            Event::SoftBreak => self.out.push(' '),
+            Event::HardBreak => self.out.push_str("#linebreak()"),
+            Event::Rule => self.out.push_str("#line(length: 100%)\n\n"),
+            Event::TaskListMarker(done) => self.out.push_str(if done { "☑ " } else { "☐ " }),
+            Event::Text(_) => unreachable!("handled above"),
+        }
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            Tag::Paragraph => {
+                if self.depth == 0 {
+                    self.out.push_str(if self.settings.numbered { "#np[" } else { "#par[" });
+                }
+            }
+            Tag::Heading { level, .. } => {
+                let level = self.settings.heading_base + heading_number(level) - 1;
+                self.out.push_str(&format!("#heading(level: {level})["));
+            }
+            Tag::BlockQuote(_) => {
+                self.depth += 1;
+                self.out.push_str("#quote(block: true)[");
+            }
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::List(start) => {
+                self.depth += 1;
+                match start {
+                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                    None => self.out.push_str("#list("),
+                }
+            }
+            Tag::Item => self.out.push('['),
+            Tag::Table(alignments) => {
+                self.depth += 1;
+                self.out.push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
+            }
+            Tag::TableHead => self.out.push_str("table.header("),
+            Tag::TableRow => {}
+            Tag::TableCell => self.out.push('['),
+            Tag::Emphasis => self.out.push_str("#emph["),
+            Tag::Strong => self.out.push_str("#strong["),
+            Tag::Strikethrough => self.out.push_str("#strike["),
+            Tag::Superscript => self.out.push_str("#super["),
+            Tag::Subscript => self.out.push_str("#sub["),
+            Tag::Link { dest_url, .. } => {
+                self.out.push_str("#link(");
+                self.out.push_str(&escape::string(&dest_url));
+                self.out.push_str(")[");
+            }
+            // Images would need files from outside the build folder: keep their alt text only.
+            Tag::Image { .. } => self.out.push_str("#emph["),
+            Tag::HtmlBlock | Tag::MetadataBlock(_) | Tag::FootnoteDefinition(_) => {}
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                if self.depth == 0 {
+                    self.out.push_str("]\n\n");
+                } else {
+                    self.out.push_str("\n\n");
+                }
+            }
+            TagEnd::Heading(_) => self.out.push_str("]\n\n"),
+            TagEnd::BlockQuote(_) => {
+                self.depth -= 1;
+                trim_parbreaks(&mut self.out);
+                self.out.push_str("]\n\n");
+            }
+            TagEnd::CodeBlock => {
+                let (lang, code) = self.code.take().unwrap_or_default();
+                self.out.push_str("#raw(block: true, ");
+                if !lang.is_empty() {
+                    self.out.push_str(&format!("lang: {}, ", escape::string(&lang)));
+                }
+                self.out.push_str(&escape::string(&code));
+                self.out.push_str(")\n\n");
+            }
+            TagEnd::List(_) | TagEnd::Table => {
+                self.depth -= 1;
+                self.out.push_str(")\n\n");
+            }
+            TagEnd::Item | TagEnd::TableCell => {
+                trim_parbreaks(&mut self.out);
+                self.out.push_str("], ");
+            }
+            TagEnd::TableHead => self.out.push_str("), "),
+            TagEnd::TableRow => {}
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => self.out.push(']'),
+            TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) | TagEnd::FootnoteDefinition => {}
+            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> usize {
+    level as usize
+}
+
+/// Drops trailing paragraph breaks so a content block ends where its text does.
+fn trim_parbreaks(out: &mut String) {
+    while out.ends_with('\n') {
+        out.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(md: &str) -> String {
+        to_typst(
+            md,
+            &Settings {
+                heading_base: 3,
+                numbered: true,
+                origin: "brief/history.md".into(),
+                first_line: 5,
+            },
+        )
+    }
+
+    #[test]
+    fn paragraphs_are_numbered_and_traced_to_their_line() {
+        let out = convert("First *claim* [@hrw].\n\nSecond.");
+        assert!(out.starts_with("// origin: brief/history.md:5\n#np[First #emph[claim] #cite(label(\"hrw\"))\\.]"), "{out}");
+        assert!(out.contains("// origin: brief/history.md:7\n#np[Second\\.]"), "{out}");
+    }
+
+    #[test]
+    fn headings_lists_and_quotes_become_calls() {
+        let out = convert("## Sub\n\n- a\n- b\n\n> q\n");
+        assert!(out.contains("#heading(level: 4)[Sub]"), "{out}");
+        assert!(out.contains("#list([a], [b], )"), "{out}");
+        assert!(out.contains("#quote(block: true)[q]"), "{out}");
+    }
+
+    #[test]
+    fn typst_syntax_in_text_stays_text() {
+        let out = convert("#read(\"/etc/passwd\") $x$ <l> @l");
+        assert!(out.contains("\\#read\\(\"\\/etc\\/passwd\"\\) \\$x\\$ \\<l\\> \\@l"), "{out}");
+    }
+
+    #[test]
+    fn footnotes_are_inlined_and_code_is_raw() {
+        let out = convert("Text[^n].\n\n[^n]: Note *x*.\n\n```\nlet a = [1];\n```\n");
+        assert!(out.contains("Text#footnote[Note #emph[x]\\.]"), "{out}");
+        assert!(out.contains("#raw(block: true, \"let a = [1];\\n\")"), "{out}");
+    }
+}

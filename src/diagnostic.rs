@@ -1,0 +1,282 @@
+//! Problems found in an input file, located by file, line, column and field, and printed like rustc's.
+
+use std::fmt;
+use std::io::{IsTerminal, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem in one input file.
+///
+/// `source` and `span` are optional because some problems (a missing file, a
+/// folder where a file should be) have no text to point into.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Option<&'static str>,
+    pub message: String,
+    pub file: PathBuf,
+    pub field: Option<String>,
+    pub help: Option<String>,
+    source: Option<Arc<str>>,
+    span: Option<Range<usize>>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code: None,
+            message: message.into(),
+            file: file.into(),
+            field: None,
+            help: None,
+            source: None,
+            span: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Points the diagnostic at `span` within `source`, the full text of `file`.
+    pub fn at(mut self, source: Arc<str>, span: Option<Range<usize>>) -> Self {
+        let len = source.len();
+        self.span = span.map(|s| s.start.min(len)..s.end.min(len).max(s.start.min(len)));
+        self.source = Some(source);
+        self
+    }
+
+    /// Swaps the text the span points into, for a span computed on a masked copy of the file.
+    pub fn with_source(mut self, source: Arc<str>) -> Self {
+        if self.source.is_some() {
+            self.source = Some(source);
+        }
+        self
+    }
+
+    /// 1-based line and column of the start of the span, counting columns in characters.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source.as_deref()?, self.span.as_ref()?);
+        Some(line_column(source, span.start))
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn to_report(&self) -> Report<()> {
+        let mut report = match self.severity {
+            Severity::Error => Report::error(),
+            Severity::Warning => Report::warning(),
+        }
+        .with_message(&self.message);
+        if let Some(code) = self.code {
+            report = report.with_code(code);
+        }
+        if let Some(span) = &self.span {
+            let label = Label::primary((), span.clone());
+            report = report.with_label(match &self.field {
+                Some(field) => label.with_message(format!("in `{field}`")),
+                None => label,
+            });
+        } else if let Some(field) = &self.field {
+            report = report.with_note(format!("field: {field}"));
+        }
+        if self.span.is_none() {
+            report = report.with_note(format!("in {}", self.file.display()));
+        }
+        if let Some(help) = &self.help {
+            report = report.with_note(format!("help: {help}"));
+        }
+        report
+    }
+
+    /// Writes the diagnostic in rustc's style, with a source snippet when there is one.
+    pub fn emit(&self, out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
+        let name = display_path(&self.file);
+        let source = self.source.as_deref().unwrap_or("");
+        let file = SimpleFile::new(name, source);
+        let config = term::Config::default();
+        term::emit_to_write_style(out, &config, &file, &self.to_report())
+            .map_err(std::io::Error::other)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", display_path(&self.file))?;
+        if let Some((line, column)) = self.line_column() {
+            write!(f, ":{line}:{column}")?;
+        }
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {severity}")?;
+        if let Some(code) = self.code {
+            write!(f, "[{code}]")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(field) = &self.field {
+            write!(f, " (field `{field}`)")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Several diagnostics reported together, so that one run shows every problem rather than the first.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset);
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(source: &str, offset: usize) -> usize {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A path as the user would type it: relative to the current folder when it lies below it.
+pub fn display_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative.unwrap_or_else(|| path.to_path_buf()).display().to_string()
+}
+
+/// Whether stderr should be coloured: a terminal, and NO_COLOR unset (https://no-color.org).
+pub fn stderr_color_choice() -> termcolor::ColorChoice {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !std::io::stderr().is_terminal()
+    {
+        termcolor::ColorChoice::Never
+    } else {
+        termcolor::ColorChoice::Auto
+    }
+}
+
+/// Prints an error chain to stderr; located diagnostics get the full snippet treatment.
+pub fn report_error(error: &anyhow::Error) {
+    let mut stderr = termcolor::StandardStream::stderr(stderr_color_choice());
+    let diagnostics: Vec<&Diagnostic> = if let Some(d) = error.downcast_ref::<Diagnostic>() {
+        vec![d]
+    } else if let Some(ds) = error.downcast_ref::<Diagnostics>() {
+        ds.0.iter().collect()
+    } else {
+        Vec::new()
+    };
+    if diagnostics.is_empty() {
+        let _ = writeln!(stderr, "error: {error}");
+        for cause in error.chain().skip(1) {
+            let _ = writeln!(stderr, "  caused by: {cause}");
+        }
+        return;
+    }
+    emit_all(&mut stderr, diagnostics);
+}
+
+pub fn emit_all<'a>(
+    out: &mut dyn termcolor::WriteColor,
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+) {
+    for diagnostic in diagnostics {
+        if diagnostic.emit(out).is_err() {
+            let _ = writeln!(out, "{diagnostic}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_characters_not_bytes() {
+        let text = "a = 1\nnäme = 2\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 6), (2, 1));
+        let after_umlaut = text.find(" = 2").unwrap();
+        assert_eq!(line_column(text, after_umlaut), (2, 5));
+    }
+
+    #[test]
+    fn display_names_file_line_field_and_help() {
+        let source: Arc<str> = Arc::from("[report]\ncountry = 3\n");
+        let d = Diagnostic::error("case.toml", "invalid type")
+            .with_field("report.country")
+            .with_help("write a country name")
+            .at(source, Some(19..20));
+        let shown = d.to_string();
+        assert!(shown.starts_with("case.toml:2:11: error: invalid type"), "{shown}");
+        assert!(shown.contains("report.country"));
+        assert!(shown.contains("help: write a country name"));
+    }
+}

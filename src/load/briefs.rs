@@ -1,0 +1,347 @@
+//! Country briefs: reusable, sourced country-condition sections, and the catalogue that ties
+//! topics to applicant profiles.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::toml_file::{self, Date};
+use super::tree::{Layers, SourceText, Tree};
+use crate::diagnostic::Diagnostic;
+
+pub const CATALOGUE_FILE: &str = "catalogue.toml";
+
+/// catalogue.toml: the topics a brief may cover and which profiles call for which topics.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    /// Topics included for every applicant when a case does not list its own.
+    #[serde(default)]
+    pub always: Vec<String>,
+    /// Every known topic, in the order reports present them.
+    pub topics: Vec<TopicInfo>,
+    /// Profile tag to the topics it calls for.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Vec<String>>,
+    #[serde(skip)]
+    pub path: PathBuf,
+    #[serde(skip)]
+    pub text: Option<Arc<str>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicInfo {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl Catalogue {
+    pub fn read(briefs: &Layers) -> Result<Self, Diagnostic> {
+        let Some(source) = briefs.read_text(CATALOGUE_FILE)? else {
+            return Err(Diagnostic::error(CATALOGUE_FILE, "the briefs folder has no catalogue.toml")
+                .with_help("copy country-briefs/catalogue.toml from witness into your briefs folder"));
+        };
+        let mut catalogue: Catalogue = toml_file::parse(&source.path, &source.text)?;
+        catalogue.path = source.path;
+        catalogue.text = Some(source.text);
+        for (i, topic) in catalogue.topics.iter().enumerate() {
+            if catalogue.topics[..i].iter().any(|t| t.id == topic.id) {
+                return Err(catalogue.error_at(&format!("topics[{i}].id"), format!("topic `{}` is listed twice", topic.id)));
+            }
+        }
+        let mapped = catalogue.always.iter().enumerate().map(|(i, t)| (format!("always[{i}]"), t));
+        let profiled = catalogue.profiles.iter().flat_map(|(tag, topics)| {
+            topics.iter().enumerate().map(move |(i, t)| (format!("profiles.{tag}[{i}]"), t))
+        });
+        for (field, topic) in mapped.chain(profiled) {
+            if catalogue.topic(topic).is_none() {
+                return Err(catalogue.error_at(&field, format!("unknown topic `{topic}`")));
+            }
+        }
+        Ok(catalogue)
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&TopicInfo> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    pub fn topic_ids(&self) -> impl Iterator<Item = &str> {
+        self.topics.iter().map(|t| t.id.as_str())
+    }
+
+    /// Topics for a profile: the `always` topics plus those its tags call for, in catalogue order.
+    /// Unknown tags are ignored here; `check` reports them.
+    pub fn topics_for_profile(&self, tags: &[String]) -> Vec<String> {
+        let wanted: Vec<&String> = self
+            .always
+            .iter()
+            .chain(tags.iter().filter_map(|tag| self.profiles.get(tag)).flatten())
+            .collect();
+        self.topic_ids()
+            .filter(|id| wanted.iter().any(|w| w.as_str() == *id))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn error_at(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(&self.path, message).with_field(field);
+        match &self.text {
+            Some(text) => d.at(text.clone(), toml_file::locate(text, field)),
+            None => d,
+        }
+    }
+}
+
+/// brief.toml: what a country brief is about and who last reviewed it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BriefInfo {
+    pub name: String,
+    pub adjective: String,
+    pub region: String,
+    pub summary: String,
+    pub last_reviewed: Date,
+    pub reviewer: String,
+    /// Example content that an expert must verify before use; the report says so.
+    #[serde(default)]
+    pub illustrative: bool,
+    pub illustrative_note: Option<String>,
+}
+
+/// The front matter of a topic section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionInfo {
+    pub title: String,
+    pub reviewed: Date,
+}
+
+/// One topic of one country's brief.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub topic: String,
+    pub info: SectionInfo,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    /// Byte offset where the Markdown body starts, after the front matter.
+    pub body_start: usize,
+}
+
+impl Section {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    fn parse(topic: &str, source: SourceText) -> Result<Self, Diagnostic> {
+        let (front, body_start) = split_front_matter(&source.text).ok_or_else(|| {
+            Diagnostic::error(&source.path, "the section has no front matter")
+                .at(source.text.clone(), Some(0..0))
+                .with_help("start the file with +++, then title = \"...\" and reviewed = 2026-01-31, then +++")
+        })?;
+        // Parse the front matter in place, blanked around, so positions are those of the file.
+        let masked: Arc<str> = Arc::from(mask_outside(&source.text, front.clone()));
+        let info: SectionInfo =
+            toml_file::parse(&source.path, &masked).map_err(|d| d.with_source(source.text.clone()))?;
+        Ok(Self {
+            topic: topic.to_string(),
+            info,
+            path: source.path,
+            text: source.text,
+            body_start,
+        })
+    }
+}
+
+/// The byte range of the TOML between `+++` fences and where the body starts.
+fn split_front_matter(text: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let text_start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
+    let rest = &text[text_start..];
+    let first_line_end = rest.find('\n')?;
+    if rest[..first_line_end].trim_end() != "+++" {
+        return None;
+    }
+    let front_start = text_start + first_line_end + 1;
+    let mut offset = front_start;
+    for line in text[front_start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some((front_start..offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// `text` with every byte outside `keep` turned into a space (newlines stay), keeping offsets.
+fn mask_outside(text: &str, keep: std::ops::Range<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if keep.contains(&i) || c == '\n' {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        }
+    }
+    out
+}
+
+/// One source in a brief's bibliography, reduced to what witness checks and shows.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub key: String,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub accessed: Option<String>,
+}
+
+/// A brief's bibliography file, as Typst will read it.
+#[derive(Debug, Clone)]
+pub struct Bibliography {
+    pub file_name: String,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub sources: Vec<Source>,
+}
+
+impl Bibliography {
+    pub fn get(&self, key: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.key == key)
+    }
+
+    fn parse(file_name: &str, source: SourceText) -> Result<Self, Diagnostic> {
+        let library = if file_name.ends_with(".bib") {
+            hayagriva::io::from_biblatex_str(&source.text).map_err(|errors| {
+                let first = errors.into_iter().next();
+                let span = match &first {
+                    Some(hayagriva::io::BibLaTeXError::Parse(e)) => Some(e.span.clone()),
+                    Some(hayagriva::io::BibLaTeXError::Type(e)) => Some(e.span.clone()),
+                    None => None,
+                };
+                let message = first.map_or(String::new(), |e| e.to_string());
+                Diagnostic::error(&source.path, format!("invalid BibLaTeX: {message}"))
+                    .at(source.text.clone(), span)
+            })?
+        } else {
+            hayagriva::io::from_yaml_str(&source.text).map_err(|error| {
+                let span = error.location().map(|l| l.index()..l.index());
+                Diagnostic::error(&source.path, format!("invalid Hayagriva YAML bibliography: {error}"))
+                    .at(source.text.clone(), span)
+                    .with_help("see https://github.com/typst/hayagriva/blob/main/docs/file-format.md")
+            })?
+        };
+        let sources = library.iter().map(Source::from_entry).collect();
+        Ok(Self {
+            file_name: file_name.to_string(),
+            path: source.path,
+            text: source.text,
+            sources,
+        })
+    }
+}
+
+impl Source {
+    fn from_entry(entry: &hayagriva::Entry) -> Self {
+        let publisher = entry
+            .publisher()
+            .and_then(|p| p.name())
+            .map(|n| n.to_string())
+            .or_else(|| entry.organization().map(|o| o.to_string()))
+            .or_else(|| entry.authors().and_then(|a| a.first()).map(|p| p.name.clone()));
+        let url = entry.url_any();
+        Self {
+            key: entry.key().to_string(),
+            title: entry.title().map(|t| t.to_string()),
+            publisher,
+            published: entry.date_any().map(|d| d.to_string()),
+            url: url.map(|u| u.value.to_string()),
+            accessed: url.and_then(|u| u.visit_date.as_ref()).map(|d| d.to_string()),
+        }
+    }
+}
+
+/// One country's brief: its description, sections by topic, and bibliography.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub id: String,
+    pub info: BriefInfo,
+    pub info_path: PathBuf,
+    pub folder: Tree,
+    pub sections: Vec<Section>,
+    pub bibliography: Bibliography,
+}
+
+impl Brief {
+    /// Reads the brief `id` from the first layer that has it.
+    pub fn read(briefs: &Layers, id: &str) -> Result<Option<Self>, Diagnostic> {
+        let Some(folder) = briefs.child(id) else {
+            return Ok(None);
+        };
+        let info_source = folder.read_text("brief.toml")?.ok_or_else(|| {
+            Diagnostic::error(folder.display_path("brief.toml"), "the brief has no brief.toml")
+        })?;
+        let info: BriefInfo = toml_file::parse(&info_source.path, &info_source.text)?;
+
+        let bib_name = ["sources.yml", "sources.yaml", "sources.bib"]
+            .into_iter()
+            .find(|name| folder.exists(name))
+            .ok_or_else(|| {
+                Diagnostic::error(folder.display_path("sources.yml"), "the brief has no bibliography")
+                    .with_help("add sources.yml (Hayagriva) or sources.bib (BibLaTeX) to the brief's folder")
+            })?;
+        let bib_source = folder.read_text(bib_name)?.expect("bibliography exists");
+        let bibliography = Bibliography::parse(bib_name, bib_source)?;
+
+        let mut sections = Vec::new();
+        for file in folder.files() {
+            let Some(topic) = file.strip_suffix(".md") else { continue };
+            if topic.eq_ignore_ascii_case("readme") {
+                continue;
+            }
+            let source = folder.read_text(&file)?.expect("listed file exists");
+            sections.push(Section::parse(topic, source)?);
+        }
+        Ok(Some(Self {
+            id: id.to_string(),
+            info,
+            info_path: info_source.path,
+            folder,
+            sections,
+            bibliography,
+        }))
+    }
+
+    pub fn section(&self, topic: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.topic == topic)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        let text = "+++\ntitle = \"T\"\nreviewed = 2026-01-01\n+++\nBody.\n";
+        let (front, body) = split_front_matter(text).unwrap();
+        assert_eq!(&text[front], "title = \"T\"\nreviewed = 2026-01-01\n");
+        assert_eq!(&text[body..], "Body.\n");
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let text = "+++\ntitle = \"T\"\nreviewd = 2026-01-01\n+++\nBody [@x].\n";
+        let source = SourceText {
+            path: PathBuf::from("history.md"),
+            text: Arc::from(text),
+        };
+        let d = Section::parse("history", source).unwrap_err();
+        assert_eq!(d.line_column(), Some((3, 1)), "{d}");
+        assert!(d.help.unwrap().contains("reviewed"));
+    }
+}

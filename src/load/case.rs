@@ -1,0 +1,177 @@
+//! The case file: one asylum case's facts, instructions, questions and the expert's opinion.
+//!
+//! Every struct denies unknown keys so a misspelt key is an error with a suggestion, never
+//! silently ignored text. docs/case-file.md documents each field.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::toml_file::{self, Date};
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub report: Report,
+    /// Absent when the workspace's witness.toml supplies the expert.
+    pub expert: Option<Expert>,
+    pub instructing: Instructing,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// Case-specific analysis, keyed by topic id: how the conditions bear on this applicant.
+    #[serde(default)]
+    pub analysis: BTreeMap<String, String>,
+    pub opinion: Opinion,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub reference: String,
+    pub date: Date,
+    /// Country id: the name of a folder under country-briefs/, such as `kyrgyzstan`.
+    pub country: String,
+    #[serde(default = "default_template")]
+    pub template: String,
+    pub jurisdiction: String,
+    pub status: Status,
+    /// Topic ids in the order they appear; derived from the applicant's profile when absent.
+    pub topics: Option<Vec<String>>,
+}
+
+fn default_template() -> String {
+    "expert-report".to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Final,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expert {
+    pub name: String,
+    pub credentials: Option<String>,
+    pub affiliation: Option<String>,
+    pub contact: Option<String>,
+    /// Short statement of qualifications for the body of the report.
+    pub qualifications: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instructing {
+    pub firm: String,
+    pub solicitor: String,
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub instructions: Vec<Instruction>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instruction {
+    pub date: Date,
+    pub kind: InstructionKind,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstructionKind {
+    Written,
+    Oral,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub name: String,
+    pub date_of_birth: Option<Date>,
+    pub nationality: Option<String>,
+    pub ethnicity: Option<String>,
+    pub religion: Option<String>,
+    pub gender: Option<String>,
+    /// Profile tags such as `journalist` or `ethnic-minority`; they choose the default topics.
+    #[serde(default)]
+    pub profile: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opinion {
+    pub conclusions: String,
+    pub range_of_opinion: String,
+    pub risk_on_return: String,
+    pub limitations: String,
+}
+
+/// A case file as read from disk, with its text kept for locating later diagnostics.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub case: Case,
+}
+
+impl CaseFile {
+    pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        let text = super::read_text(path)?;
+        let case = toml_file::parse::<Case>(path, &text)?;
+        let file = Self {
+            path: path.to_path_buf(),
+            text,
+            case,
+        };
+        file.validate_values()?;
+        Ok(file)
+    }
+
+    /// An error located at `field` in this case file.
+    pub fn error_at(&self, field: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.path, message)
+            .with_field(field)
+            .at(self.text.clone(), toml_file::locate(&self.text, field))
+    }
+
+    /// The folder the case file lives in; relative paths in the case resolve against it.
+    pub fn folder(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Rules on values that serde's types cannot express.
+    fn validate_values(&self) -> Result<(), Diagnostic> {
+        let reference = &self.case.report.reference;
+        if reference.trim().is_empty() {
+            return Err(self.error_at("report.reference", "the report reference is empty"));
+        }
+        // The reference names the output file, so it must be a plain file name.
+        if reference.starts_with('.')
+            || reference
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        {
+            return Err(self
+                .error_at("report.reference", format!("`{reference}` cannot be used as a file name"))
+                .with_help("use letters, digits, spaces, hyphens and underscores, e.g. KYR-2026-014"));
+        }
+        if self.case.applicant.name.trim().is_empty() {
+            return Err(self.error_at("applicant.name", "the applicant's name is empty"));
+        }
+        Ok(())
+    }
+}

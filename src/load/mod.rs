@@ -1,0 +1,112 @@
+//! Stage 1, load: the case file, the workspace around it, and the country brief it draws on.
+
+pub mod briefs;
+pub mod case;
+pub mod profile;
+pub mod toml_file;
+pub mod tree;
+pub mod workspace;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use briefs::{Brief, Catalogue, Section};
+pub use case::{Case, CaseFile};
+pub use profile::Profile;
+pub use workspace::Workspace;
+
+use crate::diagnostic::Diagnostic;
+
+/// Input files larger than this are refused: no real case or brief comes near it, and it keeps
+/// a pasted binary or runaway file from stalling the pipeline.
+pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Everything one render needs, read and parsed.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub case: CaseFile,
+    pub workspace: Workspace,
+    pub catalogue: Catalogue,
+    pub brief: Brief,
+    pub profile: Profile,
+}
+
+impl Inputs {
+    /// The topics the report covers, in order: the case's own list, or the profile's.
+    pub fn topics(&self) -> Vec<String> {
+        match &self.case.case.report.topics {
+            Some(topics) => topics.clone(),
+            None => self.catalogue.topics_for_profile(&self.case.case.applicant.profile),
+        }
+    }
+}
+
+/// Reads a case file and everything it refers to.
+pub fn load(case_path: &Path) -> Result<Inputs, Diagnostic> {
+    let case = CaseFile::read(case_path)?;
+    let workspace = Workspace::discover(case.folder())?;
+    let catalogue = Catalogue::read(&workspace.briefs)?;
+    let brief = load_brief(&case, &workspace)?;
+    let profile = Profile::read(&workspace.templates, &case)?;
+    Ok(Inputs {
+        case,
+        workspace,
+        catalogue,
+        brief,
+        profile,
+    })
+}
+
+/// The brief for the case's country, or an error at `report.country` that lists the choices.
+pub fn load_brief(case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
+    let country = &case.case.report.country;
+    let valid_id = !country.is_empty()
+        && country.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let found = if valid_id { Brief::read(&workspace.briefs, country)? } else { None };
+    found.ok_or_else(|| {
+        let known = workspace.briefs.folders();
+        let help = match toml_file::did_you_mean(country, known.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("countries with a brief: {}", known.join(", ")),
+        };
+        case.error_at("report.country", format!("no country brief for `{country}`"))
+            .with_help(help)
+    })
+}
+
+/// Reads a UTF-8 text file, refusing oversized and binary files with a located message.
+pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
+    let bytes = read_bytes(path)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&error.as_bytes()[..offset]).into_owned();
+            let (line, column) = crate::diagnostic::line_column(&valid, offset);
+            Err(Diagnostic::error(
+                path,
+                format!("the file is not valid UTF-8 text (line {line}, column {column}, byte {offset})"),
+            )
+            .with_help("save the file as UTF-8; if it is a binary file, the path is wrong"))
+        }
+    }
+}
+
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let io_error = |e: std::io::Error| Diagnostic::error(path, format!("cannot read the file: {e}"));
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if metadata.is_dir() {
+        return Err(Diagnostic::error(path, "this is a folder, not a file"));
+    }
+    if metadata.len() > MAX_INPUT_BYTES {
+        return Err(Diagnostic::error(
+            path,
+            format!(
+                "the file is {} bytes; witness reads input files of at most {} bytes",
+                metadata.len(),
+                MAX_INPUT_BYTES
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(io_error)
+}

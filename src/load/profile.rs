@@ -1,0 +1,57 @@
+//! Jurisdiction profiles: what a tribunal or court requires of a report, as data.
+//!
+//! One file per jurisdiction under report-templates/jurisdictions/, so a new jurisdiction
+//! is a new file, not new code.
+
+use serde::{Deserialize, Serialize};
+
+use super::case::CaseFile;
+use super::toml_file;
+use super::tree::Layers;
+use crate::diagnostic::Diagnostic;
+
+pub const FOLDER: &str = "jurisdictions";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The tribunal or court, as named on the cover.
+    pub tribunal: String,
+    /// The line the report is addressed with: always the tribunal, never the instructing party.
+    pub addressee: String,
+    /// Typst paper name: `a4` or `us-letter`.
+    pub paper: String,
+    /// How the report refers to the applicant ("the Appellant", "the Respondent").
+    pub applicant_label: String,
+    /// Pages the tribunal accepts without leave, if it sets a limit.
+    pub page_limit: Option<u32>,
+    /// The expert's declaration of duty, one paragraph per entry.
+    pub duty_declaration: Vec<String>,
+    /// The statement of truth, in the exact words the rules prescribe.
+    pub statement_of_truth: String,
+    /// The rules the profile follows, shown in the methodology section.
+    pub rules: String,
+}
+
+impl Profile {
+    pub fn read(templates: &Layers, case: &CaseFile) -> Result<Self, Diagnostic> {
+        let id = &case.case.report.jurisdiction;
+        let safe = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let found = if safe { templates.read_text(&format!("{FOLDER}/{id}.toml"))? } else { None };
+        let Some(source) = found else {
+            let known: Vec<String> = templates
+                .files_in(FOLDER)
+                .into_iter()
+                .filter_map(|f| f.strip_suffix(".toml").map(str::to_string))
+                .collect();
+            let help = match toml_file::did_you_mean(id, known.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("jurisdictions with a profile: {}", known.join(", ")),
+            };
+            return Err(case
+                .error_at("report.jurisdiction", format!("unknown jurisdiction `{id}`"))
+                .with_help(help));
+        };
+        toml_file::parse(&source.path, &source.text)
+    }
+}

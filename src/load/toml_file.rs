@@ -1,0 +1,251 @@
+//! Reads TOML into typed structs; every failure names the file, line, column and field path.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_path_to_error::Segment;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::Diagnostic;
+
+/// Parses `text`, the content of `file`, into `T`.
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Diagnostic> {
+    let deserializer = toml::Deserializer::parse(text).map_err(|error| {
+        Diagnostic::error(file, format!("invalid TOML: {}", error.message().trim()))
+            .with_help("check the quoting and brackets on this line; TOML syntax is described at toml.io")
+            .at(text.clone(), error.span())
+    })?;
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = field_path(error.path());
+        let inner = error.into_inner();
+        let located = locate(text, &field).or_else(|| inner.span());
+        let (message, help) = explain(inner.message().trim());
+        let mut diagnostic = Diagnostic::error(file, message).at(text.clone(), located);
+        if !field.is_empty() {
+            diagnostic = diagnostic.with_field(field);
+        }
+        match help {
+            Some(help) => diagnostic.with_help(help),
+            None => diagnostic,
+        }
+    })
+}
+
+/// The field path as a user writes it: `questions[1].answer`.
+fn field_path(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Turns serde's messages into ours, adding "did you mean" for a near-miss key.
+fn explain(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (unknown, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let help = match did_you_mean(unknown, candidates.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if candidates.is_empty() => "remove this key".to_string(),
+            None => format!("the keys allowed here are: {}", candidates.join(", ")),
+        };
+        return (format!("unknown key `{unknown}`"), Some(help));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return (
+            format!("missing required key `{name}`"),
+            Some(format!("add `{name} = ...` here; docs/case-file.md describes it")),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (given, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let help = match did_you_mean(given, candidates.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("use one of: {}", candidates.join(", ")),
+        };
+        return (format!("`{given}` is not an accepted value"), Some(help));
+    }
+    (message.to_string(), None)
+}
+
+/// The closest candidate by edit distance, when it is close enough to be a typo.
+pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Byte span of the value (or key, for a missing entry) at `field`, a path like `questions[1].answer`.
+pub fn locate(text: &str, field: &str) -> Option<Range<usize>> {
+    let root = DeTable::parse(text).ok()?;
+    let mut value_span = root.span();
+    let mut current: Option<&DeValue> = None;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    for segment in split_path(field) {
+        match segment {
+            PathPart::Key(key) => {
+                let found = table
+                    .or_else(|| current.and_then(DeValue::as_table))?
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == key);
+                let Some((k, v)) = found else {
+                    // The key is absent (a missing field): point at the enclosing table.
+                    return Some(value_span);
+                };
+                value_span = if v.span().is_empty() { k.span() } else { v.span() };
+                current = Some(v.get_ref());
+                table = None;
+            }
+            PathPart::Index(index) => {
+                let item = current?.as_array()?.iter().nth(index)?;
+                value_span = item.span();
+                current = Some(item.get_ref());
+                table = None;
+            }
+        }
+    }
+    Some(value_span)
+}
+
+enum PathPart<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn split_path(field: &str) -> Vec<PathPart<'_>> {
+    let mut parts = Vec::new();
+    for piece in field.split('.').filter(|p| !p.is_empty()) {
+        let (key, indexes) = piece.split_once('[').map_or((piece, ""), |(k, rest)| (k, rest));
+        if !key.is_empty() {
+            parts.push(PathPart::Key(key));
+        }
+        for index in indexes.split('[') {
+            if let Ok(i) = index.trim_end_matches(']').parse() {
+                parts.push(PathPart::Index(i));
+            }
+        }
+    }
+    parts
+}
+
+/// A calendar date written as a TOML date (`2026-11-20`, unquoted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Date(pub chrono::NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::value::Datetime::deserialize(deserializer).map_err(|_| {
+            D::Error::custom("expected a TOML date such as 2026-11-20, written without quotes")
+        })?;
+        let (Some(date), None) = (value.date, value.time) else {
+            return Err(D::Error::custom(
+                "expected a date without a time, such as 2026-11-20",
+            ));
+        };
+        chrono::NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+            .map(Date)
+            .ok_or_else(|| D::Error::custom(format!("{value} is not a date in the calendar")))
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%-d %B %Y"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        report: Report,
+        #[serde(default)]
+        questions: Vec<Question>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Report {
+        #[allow(dead_code)]
+        country: String,
+        #[allow(dead_code)]
+        date: Date,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Question {
+        #[allow(dead_code)]
+        question: String,
+        #[allow(dead_code)]
+        answer: String,
+    }
+
+    fn error_for(text: &str) -> Diagnostic {
+        parse::<Doc>(Path::new("case.toml"), &Arc::from(text)).unwrap_err()
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_near_miss() {
+        let d = error_for("[report]\ncountry = \"kyrgyzstan\"\ndate = 2026-01-02\ncountyr = 1\n");
+        assert_eq!(d.field.as_deref(), Some("report.countyr"));
+        assert_eq!(d.line_column(), Some((4, 11)));
+        assert!(d.help.as_deref().unwrap().contains("did you mean `country`"), "{d}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_nested_field_and_line() {
+        let d = error_for(
+            "[report]\ncountry = \"k\"\ndate = 2026-01-02\n\n[[questions]]\nquestion = \"q\"\nanswer = \"a\"\n\n[[questions]]\nquestion = \"q2\"\nanswer = 42\n",
+        );
+        assert_eq!(d.field.as_deref(), Some("questions[1].answer"));
+        assert_eq!(d.line_column(), Some((11, 10)));
+    }
+
+    #[test]
+    fn missing_field_points_at_its_table() {
+        let d = error_for("[report]\ncountry = \"k\"\n");
+        assert!(d.message.contains("missing required key `date`"), "{d}");
+        assert_eq!(d.field.as_deref(), Some("report"));
+        assert_eq!(d.line_column().map(|(l, _)| l), Some(1));
+    }
+
+    #[test]
+    fn quoted_and_impossible_dates_are_refused() {
+        let d = error_for("[report]\ncountry = \"k\"\ndate = \"2026-01-02\"\n");
+        assert!(d.message.contains("without quotes"), "{d}");
+        assert_eq!(d.field.as_deref(), Some("report.date"));
+        let d = error_for("[report]\ncountry = \"k\"\ndate = 2026-02-30\n");
+        assert!(d.message.contains("not a date in the calendar"), "{d}");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let d = error_for("[report\ncountry = 1\n");
+        assert!(d.message.starts_with("invalid TOML"), "{d}");
+        assert_eq!(d.line_column().map(|(l, _)| l), Some(1));
+    }
+}

@@ -1,0 +1,135 @@
+//! Stage 5, write: put the PDF and its provenance in place atomically, never half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::load::Inputs;
+
+/// Writes `bytes` to `destination` through a temporary file in the same folder and a rename,
+/// so a reader sees the old file or the new one, never a mix, and a failure keeps the old one.
+pub fn atomic_write(destination: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = destination.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if destination.is_dir() {
+        anyhow::bail!("{} is a folder; give a file name for the output", destination.display());
+    }
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".witness-")
+        .suffix(".part")
+        .tempfile_in(folder)
+        .with_context(|| format!("cannot write in {}", folder.display()))?;
+    temporary.write_all(bytes)?;
+    temporary.as_file().sync_all()?;
+    temporary
+        .persist(destination)
+        .with_context(|| format!("cannot replace {}", destination.display()))?;
+    Ok(())
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What went into a PDF: enough to tell, later, whether it is current and what it rests on.
+#[derive(Debug, Serialize)]
+pub struct Provenance {
+    pub witness_version: &'static str,
+    pub typst_version: String,
+    pub case_file: String,
+    pub case_sha256: String,
+    pub reference: String,
+    pub template: String,
+    pub jurisdiction: String,
+    pub country: String,
+    pub brief_last_reviewed: String,
+    pub sections: Vec<SectionRecord>,
+    pub bibliography: FileRecord,
+    pub pdf_sha256: String,
+    pub pages: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionRecord {
+    pub topic: String,
+    pub file: String,
+    pub reviewed: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileRecord {
+    pub file: String,
+    pub sha256: String,
+}
+
+impl Provenance {
+    pub fn new(inputs: &Inputs, typst_version: &str, pdf: &[u8], pages: Option<usize>) -> Self {
+        let case = &inputs.case;
+        let sections = inputs
+            .topics()
+            .iter()
+            .filter_map(|t| inputs.brief.section(t))
+            .map(|s| SectionRecord {
+                topic: s.topic.clone(),
+                file: s.path.display().to_string(),
+                reviewed: s.info.reviewed.0.to_string(),
+                sha256: sha256_hex(s.text.as_bytes()),
+            })
+            .collect();
+        let bibliography = &inputs.brief.bibliography;
+        Self {
+            witness_version: env!("CARGO_PKG_VERSION"),
+            typst_version: typst_version.to_string(),
+            case_file: case.path.display().to_string(),
+            case_sha256: sha256_hex(case.text.as_bytes()),
+            reference: case.case.report.reference.clone(),
+            template: case.case.report.template.clone(),
+            jurisdiction: case.case.report.jurisdiction.clone(),
+            country: case.case.report.country.clone(),
+            brief_last_reviewed: inputs.brief.info.last_reviewed.0.to_string(),
+            sections,
+            bibliography: FileRecord {
+                file: bibliography.path.display().to_string(),
+                sha256: sha256_hex(bibliography.text.as_bytes()),
+            },
+            pdf_sha256: sha256_hex(pdf),
+            pages,
+        }
+    }
+
+    pub fn write(&self, destination: &Path) -> Result<()> {
+        let mut json = serde_json::to_vec_pretty(self)?;
+        json.push(b'\n');
+        atomic_write(destination, &json)
+    }
+}
+
+/// The number of pages in a PDF, from its page tree alone (no content is parsed).
+pub fn count_pages(pdf: &[u8]) -> Option<usize> {
+    lopdf::Document::load_metadata_mem(pdf).ok().map(|m| m.page_count as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.pdf");
+        atomic_write(&path, b"one").unwrap();
+        atomic_write(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn atomic_write_refuses_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(atomic_write(dir.path(), b"x").is_err());
+    }
+}
