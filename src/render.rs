@@ -96,7 +96,8 @@ pub fn render_inputs(inputs: &Inputs, template: &Template, typst: &Typst, option
     }
 
     let typeset_pdf = build.path().join("report.pdf");
-    let font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
+    let mut font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
+    font_paths.push(crate::typeset::fonts::bundled_font_folder()?);
     let outcome = typst.compile(&Job {
         build_folder: build.path(),
         main: "main.typ",

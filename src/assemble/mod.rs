@@ -248,7 +248,8 @@ fn section_typst(section: &Section) -> String {
     markdown::to_typst(
         section.body(),
         &markdown::Settings {
-            heading_base: 3,
+            // A topic is a level-2 heading, so a brief's `##` sits at level 3 below it.
+            heading_base: 2,
             numbered: true,
             origin: section.path.display().to_string(),
             first_line,

@@ -32,11 +32,17 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// The topics the report covers, in order: the case's own list, or the profile's.
+    /// The topics the report covers, in order: the case's own list, or those the applicant's
+    /// profile calls for that the country's brief covers.
     pub fn topics(&self) -> Vec<String> {
         match &self.case.case.report.topics {
             Some(topics) => topics.clone(),
-            None => self.catalogue.topics_for_profile(&self.case.case.applicant.profile),
+            None => self
+                .catalogue
+                .topics_for_profile(&self.case.case.applicant.profile)
+                .into_iter()
+                .filter(|topic| self.brief.section(topic).is_some())
+                .collect(),
         }
     }
 }

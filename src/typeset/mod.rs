@@ -1,5 +1,6 @@
 //! Stage 4, typeset: run the pinned typst CLI over the generated source in its build folder.
 
+pub mod fonts;
 pub mod locate;
 
 use std::io::Read;
