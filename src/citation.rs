@@ -111,14 +111,20 @@ mod tests {
 
     #[test]
     fn single_locator_and_multiple_citations() {
-        assert_eq!(keys("A claim [@hrw-2025]."), vec![vec![("hrw-2025".into(), None)]]);
+        assert_eq!(
+            keys("A claim [@hrw-2025]."),
+            vec![vec![("hrw-2025".into(), None)]]
+        );
         assert_eq!(
             keys("[@fh-2024, p. 12]"),
             vec![vec![("fh-2024".into(), Some("p. 12".into()))]]
         );
         assert_eq!(
             keys("x [@a; @b, para 4]"),
-            vec![vec![("a".into(), None), ("b".into(), Some("para 4".into()))]]
+            vec![vec![
+                ("a".into(), None),
+                ("b".into(), Some("para 4".into()))
+            ]]
         );
     }
 

@@ -17,12 +17,14 @@ pub enum Severity {
     Error,
 }
 
-/// One problem in one input file.
-///
-/// `source` and `span` are optional because some problems (a missing file, a
-/// folder where a file should be) have no text to point into.
+/// One problem in one input file. Boxed, because it travels in every `Result` of the loaders.
 #[derive(Debug, Clone)]
-pub struct Diagnostic {
+pub struct Diagnostic(Box<Details>);
+
+/// What a diagnostic says. `source` and `span` are optional because some problems (a missing
+/// file, a folder where a file should be) have no text to point into.
+#[derive(Debug, Clone)]
+pub struct Details {
     pub severity: Severity,
     pub code: Option<&'static str>,
     pub message: String,
@@ -33,9 +35,22 @@ pub struct Diagnostic {
     span: Option<Range<usize>>,
 }
 
+impl std::ops::Deref for Diagnostic {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
 impl Diagnostic {
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Details {
             severity: Severity::Error,
             code: None,
             message: message.into(),
@@ -44,14 +59,13 @@ impl Diagnostic {
             help: None,
             source: None,
             span: None,
-        }
+        }))
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(file, message)
-        }
+        let mut diagnostic = Self::error(file, message);
+        diagnostic.severity = Severity::Warning;
+        diagnostic
     }
 
     pub fn with_code(mut self, code: &'static str) -> Self {
@@ -210,12 +224,16 @@ pub fn display_path(path: &Path) -> String {
     let relative = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    relative.unwrap_or_else(|| path.to_path_buf()).display().to_string()
+    relative
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// Whether stderr should be coloured: a terminal, and NO_COLOR unset (https://no-color.org).
 pub fn stderr_color_choice() -> termcolor::ColorChoice {
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !std::io::stderr().is_terminal()
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || !std::io::stderr().is_terminal()
     {
         termcolor::ColorChoice::Never
     } else {
@@ -275,7 +293,10 @@ mod tests {
             .with_help("write a country name")
             .at(source, Some(19..20));
         let shown = d.to_string();
-        assert!(shown.starts_with("case.toml:2:11: error: invalid type"), "{shown}");
+        assert!(
+            shown.starts_with("case.toml:2:11: error: invalid type"),
+            "{shown}"
+        );
         assert!(shown.contains("report.country"));
         assert!(shown.contains("help: write a country name"));
     }

@@ -56,22 +56,33 @@ pub struct Rendered {
 /// Renders one case file to a PDF.
 pub fn render_case(case_path: &Path, typst: &Typst, options: &Options) -> Result<Rendered> {
     let inputs = load::load(case_path)?;
-    let template = Template::load(&inputs.workspace.templates, &inputs.case.case.report.template)
-        .map_err(|d| relocate_template_error(d, &inputs))?;
+    let template = Template::load(
+        &inputs.workspace.templates,
+        &inputs.case.case.report.template,
+    )
+    .map_err(|d| relocate_template_error(d, &inputs))?;
     render_inputs(&inputs, &template, typst, options)
 }
 
 fn relocate_template_error(diagnostic: Diagnostic, inputs: &Inputs) -> Diagnostic {
     if diagnostic.field.as_deref() == Some("report.template") {
         let help = diagnostic.help.clone().unwrap_or_default();
-        inputs.case.error_at("report.template", diagnostic.message).with_help(help)
+        inputs
+            .case
+            .error_at("report.template", diagnostic.message.clone())
+            .with_help(help)
     } else {
         diagnostic
     }
 }
 
 /// Renders already-loaded inputs with an already-compiled template (batches share both).
-pub fn render_inputs(inputs: &Inputs, template: &Template, typst: &Typst, options: &Options) -> Result<Rendered> {
+pub fn render_inputs(
+    inputs: &Inputs,
+    template: &Template,
+    typst: &Typst,
+    options: &Options,
+) -> Result<Rendered> {
     let findings = crate::check::check(inputs);
     let is_draft = inputs.case.case.report.status == crate::load::case::Status::Draft;
     if findings.has_errors() && !(options.force && is_draft) {
@@ -81,11 +92,17 @@ pub fn render_inputs(inputs: &Inputs, template: &Template, typst: &Typst, option
 
     let reference = inputs.case.case.report.reference.clone();
     let destination = destination(inputs, options);
-    let out_folder = destination.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let out_folder = destination
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(out_folder)
         .with_context(|| format!("cannot create the output folder {}", out_folder.display()))?;
     if destination.is_dir() {
-        bail!("the output path {} is a folder; give a file name ending in .pdf", destination.display());
+        bail!(
+            "the output path {} is a folder; give a file name ending in .pdf",
+            destination.display()
+        );
     }
 
     let assembly = template.assemble(inputs)?;
@@ -141,7 +158,16 @@ fn destination(inputs: &Inputs, options: &Options) -> PathBuf {
 
 /// Midnight UTC on the report date: the PDF's creation date, the same on every render.
 fn creation_timestamp(inputs: &Inputs) -> i64 {
-    inputs.case.case.report.date.0.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()
+    inputs
+        .case
+        .case
+        .report
+        .date
+        .0
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+        .timestamp()
 }
 
 /// The folder typst works in: a private temporary folder, or a kept one for `--keep-typ`.
@@ -155,9 +181,11 @@ impl BuildFolder {
         if keep {
             let path = out_folder.join(format!("{reference}.typst"));
             if path.exists() {
-                std::fs::remove_dir_all(&path).with_context(|| format!("cannot clear {}", path.display()))?;
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("cannot clear {}", path.display()))?;
             }
-            std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
+            std::fs::create_dir_all(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
             return Ok(BuildFolder::Kept(path));
         }
         let temporary = tempfile::Builder::new()

@@ -57,7 +57,13 @@ pub fn string(text: &str) -> String {
 /// A line of a `//` comment in generated source: nothing after it can leave the comment.
 pub fn comment(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

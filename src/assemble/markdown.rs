@@ -30,8 +30,9 @@ fn options() -> Options {
 
 /// Converts `markdown` to Typst markup.
 pub fn to_typst(markdown: &str, settings: &Settings) -> String {
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(markdown, options()).into_offset_iter().collect();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
 
     // Footnote bodies are emitted where they are referenced, as Typst footnotes.
     let mut footnotes: HashMap<String, Vec<Event>> = HashMap::new();
@@ -137,7 +138,9 @@ impl Writer<'_> {
                 self.out.push_str(&escape::string(&code));
                 self.out.push(')');
             }
-            Event::Html(html) | Event::InlineHtml(html) => escape::push_markup(&mut self.out, &html),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                escape::push_markup(&mut self.out, &html)
+            }
             Event::InlineMath(math) | Event::DisplayMath(math) => {
                 escape::push_markup(&mut self.out, &math)
             }
@@ -167,7 +170,11 @@ impl Writer<'_> {
         match tag {
             Tag::Paragraph => {
                 if self.depth == 0 {
-                    self.out.push_str(if self.settings.numbered { "#np[" } else { "#par[" });
+                    self.out.push_str(if self.settings.numbered {
+                        "#np["
+                    } else {
+                        "#par["
+                    });
                 }
             }
             Tag::Heading { level, .. } => {
@@ -195,7 +202,8 @@ impl Writer<'_> {
             Tag::Item => self.out.push('['),
             Tag::Table(alignments) => {
                 self.depth += 1;
-                self.out.push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
+                self.out
+                    .push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
             }
             Tag::TableHead => self.out.push_str("table.header("),
             Tag::TableRow => {}
@@ -236,7 +244,8 @@ impl Writer<'_> {
                 let (lang, code) = self.code.take().unwrap_or_default();
                 self.out.push_str("#raw(block: true, ");
                 if !lang.is_empty() {
-                    self.out.push_str(&format!("lang: {}, ", escape::string(&lang)));
+                    self.out
+                        .push_str(&format!("lang: {}, ", escape::string(&lang)));
                 }
                 self.out.push_str(&escape::string(&code));
                 self.out.push_str(")\n\n");
@@ -259,7 +268,9 @@ impl Writer<'_> {
             | TagEnd::Link
             | TagEnd::Image => self.out.push(']'),
             TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) | TagEnd::FootnoteDefinition => {}
-            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => {}
+            TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {}
         }
     }
 }
@@ -294,8 +305,16 @@ mod tests {
     #[test]
     fn paragraphs_are_numbered_and_traced_to_their_line() {
         let out = convert("First *claim* [@hrw].\n\nSecond.");
-        assert!(out.starts_with("// origin: brief/history.md:5\n#np[First #emph[claim] #cite(label(\"hrw\"))\\.]"), "{out}");
-        assert!(out.contains("// origin: brief/history.md:7\n#np[Second\\.]"), "{out}");
+        assert!(
+            out.starts_with(
+                "// origin: brief/history.md:5\n#np[First #emph[claim] #cite(label(\"hrw\"))\\.]"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("// origin: brief/history.md:7\n#np[Second\\.]"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -309,13 +328,19 @@ mod tests {
     #[test]
     fn typst_syntax_in_text_stays_text() {
         let out = convert("#read(\"/etc/passwd\") $x$ <l> @l");
-        assert!(out.contains("\\#read\\(\"\\/etc\\/passwd\"\\) \\$x\\$ \\<l\\> \\@l"), "{out}");
+        assert!(
+            out.contains("\\#read\\(\"\\/etc\\/passwd\"\\) \\$x\\$ \\<l\\> \\@l"),
+            "{out}"
+        );
     }
 
     #[test]
     fn footnotes_are_inlined_and_code_is_raw() {
         let out = convert("Text[^n].\n\n[^n]: Note *x*.\n\n```\nlet a = [1];\n```\n");
         assert!(out.contains("Text#footnote[Note #emph[x]\\.]"), "{out}");
-        assert!(out.contains("#raw(block: true, \"let a = [1];\\n\")"), "{out}");
+        assert!(
+            out.contains("#raw(block: true, \"let a = [1];\\n\")"),
+            "{out}"
+        );
     }
 }

@@ -4,7 +4,9 @@ pub mod escape;
 pub mod markdown;
 pub mod prose;
 
-use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
 use serde_json::{Value, json};
 
 use crate::diagnostic::Diagnostic;
@@ -37,7 +39,13 @@ impl Template {
             let known: Vec<String> = templates
                 .folders()
                 .into_iter()
-                .filter(|f| templates.read_text(&format!("{f}/main.typ.hbs")).ok().flatten().is_some())
+                .filter(|f| {
+                    templates
+                        .read_text(&format!("{f}/main.typ.hbs"))
+                        .ok()
+                        .flatten()
+                        .is_some()
+                })
                 .collect();
             Diagnostic::error(main_path.clone(), format!("no report template `{name}`"))
                 .with_field("report.template")
@@ -48,17 +56,25 @@ impl Template {
         registry.set_strict_mode(true);
         registry.register_escape_fn(escape::markup);
         registry.register_helper("typst-string", Box::new(typst_string));
-        let register = |registry: &mut Handlebars<'static>, name: &str, source: &crate::load::tree::SourceText| {
-            registry.register_template_string(name, source.text.as_ref()).map_err(|error| {
-                let span = error.pos().map(|(line, column)| {
-                    let start: usize =
-                        source.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-                    let at = start + column.saturating_sub(1);
-                    at..at + 1
-                });
-                Diagnostic::error(&source.path, format!("template error: {}", error.reason()))
-                    .at(source.text.clone(), span)
-            })
+        let register = |registry: &mut Handlebars<'static>,
+                        name: &str,
+                        source: &crate::load::tree::SourceText| {
+            registry
+                .register_template_string(name, source.text.as_ref())
+                .map_err(|error| {
+                    let span = error.pos().map(|(line, column)| {
+                        let start: usize = source
+                            .text
+                            .split_inclusive('\n')
+                            .take(line.saturating_sub(1))
+                            .map(str::len)
+                            .sum();
+                        let at = start + column.saturating_sub(1);
+                        at..at + 1
+                    });
+                    Diagnostic::error(&source.path, format!("template error: {}", error.reason()))
+                        .at(source.text.clone(), span)
+                })
         };
         register(&mut registry, "main", &main)?;
 
@@ -75,8 +91,12 @@ impl Template {
             }
             let partials = format!("{folder}/partials");
             for file in templates.files_in(&partials) {
-                let Some(partial) = file.strip_suffix(".typ.hbs") else { continue };
-                let source = templates.read_text(&format!("{partials}/{file}"))?.expect("listed");
+                let Some(partial) = file.strip_suffix(".typ.hbs") else {
+                    continue;
+                };
+                let source = templates
+                    .read_text(&format!("{partials}/{file}"))?
+                    .expect("listed");
                 register(&mut registry, partial, &source)?;
             }
         }
@@ -103,7 +123,10 @@ impl Template {
         })?;
         let mut files = self.static_files.clone();
         let bibliography = &inputs.brief.bibliography;
-        files.push((bibliography.file_name.clone(), bibliography.text.as_bytes().to_vec()));
+        files.push((
+            bibliography.file_name.clone(),
+            bibliography.text.as_bytes().to_vec(),
+        ));
         Ok(Assembly { main, files })
     }
 }
@@ -136,7 +159,10 @@ fn context(inputs: &Inputs) -> Value {
     let case_path = inputs.case.path.display().to_string();
     let origin = |field: &str| format!("{case_path}: {field}");
     let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
-    let expert = case.expert.as_ref().or(inputs.workspace.config.expert.as_ref());
+    let expert = case
+        .expert
+        .as_ref()
+        .or(inputs.workspace.config.expert.as_ref());
     let brief = &inputs.brief;
 
     let topics: Vec<Value> = inputs

@@ -81,7 +81,11 @@ mod tests {
 
     #[test]
     fn blank_lines_separate_numbered_paragraphs() {
-        let out = to_typst("One\nline.\n\n\nTwo [@k, p. 3].", true, "case.toml: analysis.history");
+        let out = to_typst(
+            "One\nline.\n\n\nTwo [@k, p. 3].",
+            true,
+            "case.toml: analysis.history",
+        );
         assert_eq!(
             out,
             "// origin: case.toml: analysis.history\n#np[One line\\.]\n\n#np[Two #cite(label(\"k\"), supplement: [p\\. 3])\\.]\n\n"

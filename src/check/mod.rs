@@ -19,7 +19,10 @@ fn check_expert(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         found.push(
             inputs
                 .case
-                .error_at("expert", "no expert: the case has no [expert] and no witness.toml supplies one")
+                .error_at(
+                    "expert",
+                    "no expert: the case has no [expert] and no witness.toml supplies one",
+                )
                 .with_code("E104")
                 .with_help("add an [expert] table with at least `name`, or put it in witness.toml"),
         );
@@ -37,16 +40,36 @@ fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("known topics: {}", known().collect::<Vec<_>>().join(", ")),
             };
-            found.push(case.error_at(&field, format!("unknown topic `{topic}`")).with_code("E101").with_help(help));
+            found.push(
+                case.error_at(&field, format!("unknown topic `{topic}`"))
+                    .with_code("E101")
+                    .with_help(help),
+            );
         } else if inputs.brief.section(topic).is_none() {
             found.push(
-                case.error_at(&field, format!("the {} brief has no section on `{topic}`", inputs.brief.info.name))
-                    .with_code("E103")
-                    .with_help(format!("write {}", inputs.brief.folder.display_path(&format!("{topic}.md")).display())),
+                case.error_at(
+                    &field,
+                    format!(
+                        "the {} brief has no section on `{topic}`",
+                        inputs.brief.info.name
+                    ),
+                )
+                .with_code("E103")
+                .with_help(format!(
+                    "write {}",
+                    inputs
+                        .brief
+                        .folder
+                        .display_path(&format!("{topic}.md"))
+                        .display()
+                )),
             );
         }
         if topics[..i].contains(topic) {
-            found.push(case.error_at(&field, format!("topic `{topic}` is listed twice")).with_code("E105"));
+            found.push(
+                case.error_at(&field, format!("topic `{topic}` is listed twice"))
+                    .with_code("E105"),
+            );
         }
     }
     for topic in case.case.analysis.keys() {
@@ -54,16 +77,21 @@ fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             continue;
         }
         let field = format!("analysis.{topic}");
-        let is_known = inputs.catalogue.topic(topic).is_some() || inputs.brief.section(topic).is_some();
+        let is_known =
+            inputs.catalogue.topic(topic).is_some() || inputs.brief.section(topic).is_some();
         let diagnostic = if is_known {
-            case.error_at(&field, format!("analysis for `{topic}`, which the report does not include"))
-                .with_help("add the topic to report.topics, or remove this analysis")
+            case.error_at(
+                &field,
+                format!("analysis for `{topic}`, which the report does not include"),
+            )
+            .with_help("add the topic to report.topics, or remove this analysis")
         } else {
             let help = match did_you_mean(topic, topics.iter().map(String::as_str)) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the report's topics: {}", topics.join(", ")),
             };
-            case.error_at(&field, format!("analysis for unknown topic `{topic}`")).with_help(help)
+            case.error_at(&field, format!("analysis for unknown topic `{topic}`"))
+                .with_help(help)
         };
         found.push(diagnostic.with_code("E102"));
     }
@@ -80,15 +108,23 @@ fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         }
     };
     for topic in inputs.topics() {
-        let Some(section) = inputs.brief.section(&topic) else { continue };
+        let Some(section) = inputs.brief.section(&topic) else {
+            continue;
+        };
         for group in citation::find(section.body()) {
             for cite in group.cites.iter().filter(|c| missing(&c.key)) {
                 let start = section.body_start + group.span.start;
                 found.push(
-                    Diagnostic::error(&section.path, format!("citation `@{}` is not in the bibliography", cite.key))
-                        .with_code("E201")
-                        .at(section.text.clone(), Some(start..section.body_start + group.span.end))
-                        .with_help(help(&cite.key)),
+                    Diagnostic::error(
+                        &section.path,
+                        format!("citation `@{}` is not in the bibliography", cite.key),
+                    )
+                    .with_code("E201")
+                    .at(
+                        section.text.clone(),
+                        Some(start..section.body_start + group.span.end),
+                    )
+                    .with_help(help(&cite.key)),
                 );
             }
         }
@@ -99,7 +135,10 @@ fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
                 found.push(
                     inputs
                         .case
-                        .error_at(&field, format!("citation `@{}` is not in the bibliography", cite.key))
+                        .error_at(
+                            &field,
+                            format!("citation `@{}` is not in the bibliography", cite.key),
+                        )
                         .with_code("E201")
                         .with_help(help(&cite.key)),
                 );
@@ -119,7 +158,10 @@ pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {
         fields.push((format!("questions[{i}].answer"), &q.answer));
     }
     for (i, instruction) in case.instructing.instructions.iter().enumerate() {
-        fields.push((format!("instructing.instructions[{i}].summary"), &instruction.summary));
+        fields.push((
+            format!("instructing.instructions[{i}].summary"),
+            &instruction.summary,
+        ));
     }
     let opinion = &case.opinion;
     fields.push(("opinion.conclusions".into(), &opinion.conclusions));

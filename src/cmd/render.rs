@@ -62,14 +62,19 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("typst: {warning}");
                 }
                 if !args.quiet {
-                    let pages = rendered.pages.map_or(String::new(), |p| format!(", {p} pages"));
+                    let pages = rendered
+                        .pages
+                        .map_or(String::new(), |p| format!(", {p} pages"));
                     eprintln!(
                         "wrote {}{pages} in {:.2} s",
                         display_path(&rendered.pdf),
                         started.elapsed().as_secs_f64()
                     );
                     if let Some(build) = &rendered.build_folder {
-                        eprintln!("kept the Typst source in {}", display_path(&build.join("main.typ")));
+                        eprintln!(
+                            "kept the Typst source in {}",
+                            display_path(&build.join("main.typ"))
+                        );
                     }
                 }
             }
@@ -79,5 +84,9 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -43,20 +43,33 @@ pub struct TopicInfo {
 impl Catalogue {
     pub fn read(briefs: &Layers) -> Result<Self, Diagnostic> {
         let Some(source) = briefs.read_text(CATALOGUE_FILE)? else {
-            return Err(Diagnostic::error(CATALOGUE_FILE, "the briefs folder has no catalogue.toml")
-                .with_help("copy country-briefs/catalogue.toml from witness into your briefs folder"));
+            return Err(Diagnostic::error(
+                CATALOGUE_FILE,
+                "the briefs folder has no catalogue.toml",
+            )
+            .with_help("copy country-briefs/catalogue.toml from witness into your briefs folder"));
         };
         let mut catalogue: Catalogue = toml_file::parse(&source.path, &source.text)?;
         catalogue.path = source.path;
         catalogue.text = Some(source.text);
         for (i, topic) in catalogue.topics.iter().enumerate() {
             if catalogue.topics[..i].iter().any(|t| t.id == topic.id) {
-                return Err(catalogue.error_at(&format!("topics[{i}].id"), format!("topic `{}` is listed twice", topic.id)));
+                return Err(catalogue.error_at(
+                    &format!("topics[{i}].id"),
+                    format!("topic `{}` is listed twice", topic.id),
+                ));
             }
         }
-        let mapped = catalogue.always.iter().enumerate().map(|(i, t)| (format!("always[{i}]"), t));
+        let mapped = catalogue
+            .always
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("always[{i}]"), t));
         let profiled = catalogue.profiles.iter().flat_map(|(tag, topics)| {
-            topics.iter().enumerate().map(move |(i, t)| (format!("profiles.{tag}[{i}]"), t))
+            topics
+                .iter()
+                .enumerate()
+                .map(move |(i, t)| (format!("profiles.{tag}[{i}]"), t))
         });
         for (field, topic) in mapped.chain(profiled) {
             if catalogue.topic(topic).is_none() {
@@ -80,7 +93,11 @@ impl Catalogue {
         let wanted: Vec<&String> = self
             .always
             .iter()
-            .chain(tags.iter().filter_map(|tag| self.profiles.get(tag)).flatten())
+            .chain(
+                tags.iter()
+                    .filter_map(|tag| self.profiles.get(tag))
+                    .flatten(),
+            )
             .collect();
         self.topic_ids()
             .filter(|id| wanted.iter().any(|w| w.as_str() == *id))
@@ -145,8 +162,8 @@ impl Section {
         })?;
         // Parse the front matter in place, blanked around, so positions are those of the file.
         let masked: Arc<str> = Arc::from(mask_outside(&source.text, front.clone()));
-        let info: SectionInfo =
-            toml_file::parse(&source.path, &masked).map_err(|d| d.with_source(source.text.clone()))?;
+        let info: SectionInfo = toml_file::parse(&source.path, &masked)
+            .map_err(|d| d.with_source(source.text.clone()))?;
         Ok(Self {
             topic: topic.to_string(),
             info,
@@ -230,9 +247,12 @@ impl Bibliography {
         } else {
             hayagriva::io::from_yaml_str(&source.text).map_err(|error| {
                 let span = error.location().map(|l| l.index()..l.index());
-                Diagnostic::error(&source.path, format!("invalid Hayagriva YAML bibliography: {error}"))
-                    .at(source.text.clone(), span)
-                    .with_help("see https://github.com/typst/hayagriva/blob/main/docs/file-format.md")
+                Diagnostic::error(
+                    &source.path,
+                    format!("invalid Hayagriva YAML bibliography: {error}"),
+                )
+                .at(source.text.clone(), span)
+                .with_help("see https://github.com/typst/hayagriva/blob/main/docs/file-format.md")
             })?
         };
         let sources = library.iter().map(Source::from_entry).collect();
@@ -252,7 +272,12 @@ impl Source {
             .and_then(|p| p.name())
             .map(|n| n.to_string())
             .or_else(|| entry.organization().map(|o| o.to_string()))
-            .or_else(|| entry.authors().and_then(|a| a.first()).map(|p| p.name.clone()));
+            .or_else(|| {
+                entry
+                    .authors()
+                    .and_then(|a| a.first())
+                    .map(|p| p.name.clone())
+            });
         let url = entry.url_any();
         Self {
             key: entry.key().to_string(),
@@ -260,7 +285,9 @@ impl Source {
             publisher,
             published: entry.date_any().map(|d| d.to_string()),
             url: url.map(|u| u.value.to_string()),
-            accessed: url.and_then(|u| u.visit_date.as_ref()).map(|d| d.to_string()),
+            accessed: url
+                .and_then(|u| u.visit_date.as_ref())
+                .map(|d| d.to_string()),
         }
     }
 }
@@ -283,7 +310,10 @@ impl Brief {
             return Ok(None);
         };
         let info_source = folder.read_text("brief.toml")?.ok_or_else(|| {
-            Diagnostic::error(folder.display_path("brief.toml"), "the brief has no brief.toml")
+            Diagnostic::error(
+                folder.display_path("brief.toml"),
+                "the brief has no brief.toml",
+            )
         })?;
         let info: BriefInfo = toml_file::parse(&info_source.path, &info_source.text)?;
 
@@ -291,15 +321,22 @@ impl Brief {
             .into_iter()
             .find(|name| folder.exists(name))
             .ok_or_else(|| {
-                Diagnostic::error(folder.display_path("sources.yml"), "the brief has no bibliography")
-                    .with_help("add sources.yml (Hayagriva) or sources.bib (BibLaTeX) to the brief's folder")
+                Diagnostic::error(
+                    folder.display_path("sources.yml"),
+                    "the brief has no bibliography",
+                )
+                .with_help(
+                    "add sources.yml (Hayagriva) or sources.bib (BibLaTeX) to the brief's folder",
+                )
             })?;
         let bib_source = folder.read_text(bib_name)?.expect("bibliography exists");
         let bibliography = Bibliography::parse(bib_name, bib_source)?;
 
         let mut sections = Vec::new();
         for file in folder.files() {
-            let Some(topic) = file.strip_suffix(".md") else { continue };
+            let Some(topic) = file.strip_suffix(".md") else {
+                continue;
+            };
             if topic.eq_ignore_ascii_case("readme") {
                 continue;
             }
@@ -342,6 +379,6 @@ mod tests {
         };
         let d = Section::parse("history", source).unwrap_err();
         assert_eq!(d.line_column(), Some((3, 1)), "{d}");
-        assert!(d.help.unwrap().contains("reviewed"));
+        assert!(d.help.as_deref().unwrap().contains("reviewed"));
     }
 }

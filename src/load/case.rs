@@ -161,13 +161,18 @@ impl CaseFile {
         }
         // The reference names the output file, so it must be a plain file name.
         if reference.starts_with('.')
-            || reference
-                .chars()
-                .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+            || reference.chars().any(|c| {
+                c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            })
         {
             return Err(self
-                .error_at("report.reference", format!("`{reference}` cannot be used as a file name"))
-                .with_help("use letters, digits, spaces, hyphens and underscores, e.g. KYR-2026-014"));
+                .error_at(
+                    "report.reference",
+                    format!("`{reference}` cannot be used as a file name"),
+                )
+                .with_help(
+                    "use letters, digits, spaces, hyphens and underscores, e.g. KYR-2026-014",
+                ));
         }
         if self.case.applicant.name.trim().is_empty() {
             return Err(self.error_at("applicant.name", "the applicant's name is empty"));

@@ -67,16 +67,25 @@ pub fn load(case_path: &Path) -> Result<Inputs, Diagnostic> {
 pub fn load_brief(case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
     let country = &case.case.report.country;
     let valid_id = !country.is_empty()
-        && country.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    let found = if valid_id { Brief::read(&workspace.briefs, country)? } else { None };
+        && country
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let found = if valid_id {
+        Brief::read(&workspace.briefs, country)?
+    } else {
+        None
+    };
     found.ok_or_else(|| {
         let known = workspace.briefs.folders();
         let help = match toml_file::did_you_mean(country, known.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("countries with a brief: {}", known.join(", ")),
         };
-        case.error_at("report.country", format!("no country brief for `{country}`"))
-            .with_help(help)
+        case.error_at(
+            "report.country",
+            format!("no country brief for `{country}`"),
+        )
+        .with_help(help)
     })
 }
 
@@ -91,7 +100,9 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
             let (line, column) = crate::diagnostic::line_column(&valid, offset);
             Err(Diagnostic::error(
                 path,
-                format!("the file is not valid UTF-8 text (line {line}, column {column}, byte {offset})"),
+                format!(
+                    "the file is not valid UTF-8 text (line {line}, column {column}, byte {offset})"
+                ),
             )
             .with_help("save the file as UTF-8; if it is a binary file, the path is wrong"))
         }
@@ -99,7 +110,8 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
 }
 
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let io_error = |e: std::io::Error| Diagnostic::error(path, format!("cannot read the file: {e}"));
+    let io_error =
+        |e: std::io::Error| Diagnostic::error(path, format!("cannot read the file: {e}"));
     let metadata = std::fs::metadata(path).map_err(io_error)?;
     if metadata.is_dir() {
         return Err(Diagnostic::error(path, "this is a folder, not a file"));

@@ -37,7 +37,11 @@ impl Profile {
     pub fn read(templates: &Layers, case: &CaseFile) -> Result<Self, Diagnostic> {
         let id = &case.case.report.jurisdiction;
         let safe = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        let found = if safe { templates.read_text(&format!("{FOLDER}/{id}.toml"))? } else { None };
+        let found = if safe {
+            templates.read_text(&format!("{FOLDER}/{id}.toml"))?
+        } else {
+            None
+        };
         let Some(source) = found else {
             let known: Vec<String> = templates
                 .files_in(FOLDER)
@@ -49,7 +53,10 @@ impl Profile {
                 None => format!("jurisdictions with a profile: {}", known.join(", ")),
             };
             return Err(case
-                .error_at("report.jurisdiction", format!("unknown jurisdiction `{id}`"))
+                .error_at(
+                    "report.jurisdiction",
+                    format!("unknown jurisdiction `{id}`"),
+                )
                 .with_help(help));
         };
         toml_file::parse(&source.path, &source.text)

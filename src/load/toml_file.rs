@@ -15,14 +15,20 @@ use crate::diagnostic::Diagnostic;
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Diagnostic> {
     let deserializer = toml::Deserializer::parse(text).map_err(|error| {
         Diagnostic::error(file, format!("invalid TOML: {}", error.message().trim()))
-            .with_help("check the quoting and brackets on this line; TOML syntax is described at toml.io")
+            .with_help("TOML syntax is described at https://toml.io")
             .at(text.clone(), error.span())
     })?;
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = field_path(error.path());
         let inner = error.into_inner();
-        let located = locate(text, &field).or_else(|| inner.span());
         let (message, help) = explain(inner.message().trim());
+        // An unknown key is shown at the key; anything else at the value.
+        let located = if message.starts_with("unknown key") {
+            locate_key(text, &field)
+        } else {
+            locate(text, &field)
+        }
+        .or_else(|| inner.span());
         let mut diagnostic = Diagnostic::error(file, message).at(text.clone(), located);
         if !field.is_empty() {
             diagnostic = diagnostic.with_field(field);
@@ -68,7 +74,9 @@ fn explain(message: &str) -> (String, Option<String>) {
         let name = rest.split('`').next().unwrap_or(rest);
         return (
             format!("missing required key `{name}`"),
-            Some(format!("add `{name} = ...` here; docs/case-file.md describes it")),
+            Some(format!(
+                "add `{name} = ...` here; docs/case-file.md describes it"
+            )),
         );
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
@@ -84,17 +92,35 @@ fn explain(message: &str) -> (String, Option<String>) {
 }
 
 /// The closest candidate by edit distance, when it is close enough to be a typo.
-pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
 
-/// Byte span of the value (or key, for a missing entry) at `field`, a path like `questions[1].answer`.
+/// Byte span of the value at `field`, a path like `questions[1].answer`; for a key that is
+/// absent, the span of the table that should hold it.
 pub fn locate(text: &str, field: &str) -> Option<Range<usize>> {
+    walk(text, field, false)
+}
+
+/// Byte span of the key of `field`, for messages about the key itself.
+pub fn locate_key(text: &str, field: &str) -> Option<Range<usize>> {
+    walk(text, field, true)
+}
+
+fn walk(text: &str, field: &str, want_key: bool) -> Option<Range<usize>> {
     let root = DeTable::parse(text).ok()?;
     let mut value_span = root.span();
     let mut current: Option<&DeValue> = None;
@@ -110,12 +136,16 @@ pub fn locate(text: &str, field: &str) -> Option<Range<usize>> {
                     // The key is absent (a missing field): point at the enclosing table.
                     return Some(value_span);
                 };
-                value_span = if v.span().is_empty() { k.span() } else { v.span() };
+                value_span = if want_key || v.span().is_empty() {
+                    k.span()
+                } else {
+                    v.span()
+                };
                 current = Some(v.get_ref());
                 table = None;
             }
             PathPart::Index(index) => {
-                let item = current?.as_array()?.iter().nth(index)?;
+                let item = current?.as_array()?.get(index)?;
                 value_span = item.span();
                 current = Some(item.get_ref());
                 table = None;
@@ -133,7 +163,9 @@ enum PathPart<'a> {
 fn split_path(field: &str) -> Vec<PathPart<'_>> {
     let mut parts = Vec::new();
     for piece in field.split('.').filter(|p| !p.is_empty()) {
-        let (key, indexes) = piece.split_once('[').map_or((piece, ""), |(k, rest)| (k, rest));
+        let (key, indexes) = piece
+            .split_once('[')
+            .map_or((piece, ""), |(k, rest)| (k, rest));
         if !key.is_empty() {
             parts.push(PathPart::Key(key));
         }
@@ -154,8 +186,12 @@ pub struct Date(pub chrono::NaiveDate);
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let value = toml::value::Datetime::deserialize(deserializer).map_err(|_| {
-            D::Error::custom("expected a TOML date such as 2026-11-20, written without quotes")
+        let value = toml::value::Datetime::deserialize(deserializer).map_err(|error| {
+            if error.to_string().starts_with("missing field") {
+                error
+            } else {
+                D::Error::custom("expected a TOML date such as 2026-11-20, written without quotes")
+            }
         })?;
         let (Some(date), None) = (value.date, value.time) else {
             return Err(D::Error::custom(
@@ -180,6 +216,7 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
     struct Doc {
         report: Report,
         #[serde(default)]
@@ -212,8 +249,14 @@ mod tests {
     fn unknown_key_suggests_the_near_miss() {
         let d = error_for("[report]\ncountry = \"kyrgyzstan\"\ndate = 2026-01-02\ncountyr = 1\n");
         assert_eq!(d.field.as_deref(), Some("report.countyr"));
-        assert_eq!(d.line_column(), Some((4, 11)));
-        assert!(d.help.as_deref().unwrap().contains("did you mean `country`"), "{d}");
+        assert_eq!(d.line_column(), Some((4, 1)));
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `country`"),
+            "{d}"
+        );
     }
 
     #[test]
@@ -239,7 +282,8 @@ mod tests {
         assert!(d.message.contains("without quotes"), "{d}");
         assert_eq!(d.field.as_deref(), Some("report.date"));
         let d = error_for("[report]\ncountry = \"k\"\ndate = 2026-02-30\n");
-        assert!(d.message.contains("not a date in the calendar"), "{d}");
+        assert!(d.message.contains("invalid date"), "{d}");
+        assert_eq!(d.line_column(), Some((3, 8)));
     }
 
     #[test]

@@ -57,7 +57,9 @@ impl Tree {
     pub fn exists(&self, relative: &str) -> bool {
         match self {
             Tree::Disk(root) => root.join(relative).exists(),
-            Tree::Builtin { root, prefix, .. } => root.get_entry(format!("{prefix}{relative}")).is_some(),
+            Tree::Builtin { root, prefix, .. } => {
+                root.get_entry(format!("{prefix}{relative}")).is_some()
+            }
         }
     }
 
@@ -70,9 +72,9 @@ impl Tree {
                 }
                 super::read_bytes(&path).map(Some)
             }
-            Tree::Builtin { root, prefix, .. } => {
-                Ok(root.get_file(format!("{prefix}{relative}")).map(|f| f.contents().to_vec()))
-            }
+            Tree::Builtin { root, prefix, .. } => Ok(root
+                .get_file(format!("{prefix}{relative}"))
+                .map(|f| f.contents().to_vec())),
         }
     }
 
@@ -107,7 +109,11 @@ impl Tree {
                 let path = root.join(name);
                 path.is_dir().then_some(Tree::Disk(path))
             }
-            Tree::Builtin { root, prefix, label } => {
+            Tree::Builtin {
+                root,
+                prefix,
+                label,
+            } => {
                 let path = format!("{prefix}{name}");
                 root.get_dir(&path).map(|_| Tree::Builtin {
                     root,
@@ -138,12 +144,17 @@ impl Tree {
                 .filter_map(|e| e.file_name().into_string().ok())
                 .collect(),
             Tree::Builtin { root, prefix, .. } => {
-                let dir = if prefix.is_empty() { Some(*root) } else { root.get_dir(prefix.trim_end_matches('/')) };
-                dir.map(|d| d.entries()).unwrap_or_default()
-                .iter()
-                .filter(|e| e.as_dir().is_some() == folders)
-                .filter_map(|e| e.path().file_name()?.to_str().map(str::to_string))
-                .collect()
+                let dir = if prefix.is_empty() {
+                    Some(*root)
+                } else {
+                    root.get_dir(prefix.trim_end_matches('/'))
+                };
+                dir.map(|d| d.entries())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|e| e.as_dir().is_some() == folders)
+                    .filter_map(|e| e.path().file_name()?.to_str().map(str::to_string))
+                    .collect()
             }
         };
         names.sort();

@@ -87,10 +87,18 @@ impl Workspace {
                 .with_help("create the folder, or remove the key to use the built-in one"));
             }
         }
-        Ok(Self::with_config(Some(config_path.to_path_buf()), Some(root), config))
+        Ok(Self::with_config(
+            Some(config_path.to_path_buf()),
+            Some(root),
+            config,
+        ))
     }
 
-    fn with_config(config_path: Option<PathBuf>, root: Option<PathBuf>, config: WorkspaceConfig) -> Self {
+    fn with_config(
+        config_path: Option<PathBuf>,
+        root: Option<PathBuf>,
+        config: WorkspaceConfig,
+    ) -> Self {
         let layered = |own: Option<&PathBuf>, builtin, name| {
             let mut layers = Vec::new();
             if let (Some(root), Some(own)) = (&root, own) {
@@ -99,8 +107,16 @@ impl Workspace {
             layers.push(Tree::builtin(builtin, name));
             Layers(layers)
         };
-        let templates = layered(config.folders.templates.as_ref(), &BUILTIN_TEMPLATES, "report-templates");
-        let briefs = layered(config.folders.briefs.as_ref(), &BUILTIN_BRIEFS, "country-briefs");
+        let templates = layered(
+            config.folders.templates.as_ref(),
+            &BUILTIN_TEMPLATES,
+            "report-templates",
+        );
+        let briefs = layered(
+            config.folders.briefs.as_ref(),
+            &BUILTIN_BRIEFS,
+            "country-briefs",
+        );
         Self {
             config_path,
             root,

@@ -17,7 +17,11 @@ pub fn bundled_font_folder() -> Result<PathBuf> {
         .get_dir(BUNDLED)
         .into_iter()
         .flat_map(|dir| dir.files())
-        .filter(|f| f.path().extension().is_some_and(|e| e == "ttf" || e == "otf"))
+        .filter(|f| {
+            f.path()
+                .extension()
+                .is_some_and(|e| e == "ttf" || e == "otf")
+        })
         .collect();
     let size: usize = fonts.iter().map(|f| f.contents().len()).sum();
     let data = super::locate::data_folder()?;

@@ -49,7 +49,9 @@ fn install_root() -> Result<PathBuf> {
 }
 
 fn installed_binary() -> Result<PathBuf> {
-    Ok(install_root()?.join("bin").join(format!("typst{}", std::env::consts::EXE_SUFFIX)))
+    Ok(install_root()?
+        .join("bin")
+        .join(format!("typst{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// Finds typst: --typst, WITNESS_TYPST, `typst` on PATH, the data folder; else installs it.
@@ -73,7 +75,8 @@ pub fn locate(options: &Options) -> Result<Typst> {
             origin: Origin::DataFolder,
         });
     }
-    let no_install = options.no_install || std::env::var_os("WITNESS_NO_INSTALL").is_some_and(|v| v != "0" && !v.is_empty());
+    let no_install = options.no_install
+        || std::env::var_os("WITNESS_NO_INSTALL").is_some_and(|v| v != "0" && !v.is_empty());
     if no_install {
         bail!(
             "typst {PINNED_VERSION} is not installed, and installing was turned off\n  \
@@ -91,10 +94,18 @@ fn checked(path: &Path, origin: Origin) -> Result<Typst> {
         .output()
         .with_context(|| format!("cannot run typst at {}", path.display()))?;
     if !output.status.success() {
-        bail!("`{} --version` failed: {}", path.display(), String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "`{} --version` failed: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let version = text.split_whitespace().nth(1).unwrap_or("unknown").to_string();
+    let version = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("unknown")
+        .to_string();
     if !version.starts_with(PINNED_SERIES) {
         eprintln!(
             "warning: {} is typst {version}; witness is tested with {PINNED_VERSION} and the report may differ",
@@ -126,7 +137,9 @@ fn install() -> Result<Typst> {
     let lock = std::fs::File::create(&lock_path)
         .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
     if lock.try_lock().is_err() {
-        eprintln!("witness: waiting for another witness process to finish installing typst {PINNED_VERSION}...");
+        eprintln!(
+            "witness: waiting for another witness process to finish installing typst {PINNED_VERSION}..."
+        );
         lock.lock().context("cannot lock the typst install")?;
     }
     if !binary.is_file() {
@@ -135,10 +148,23 @@ fn install() -> Result<Typst> {
              witness: this compiles typst from source and takes several minutes, once.",
             root.display()
         );
-        let cargo = std::env::var_os("CARGO").map(PathBuf::from).unwrap_or_else(|| "cargo".into());
+        let cargo = std::env::var_os("CARGO")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "cargo".into());
         let status = Command::new(&cargo)
-            .args(["install", "--locked", "typst-cli", "--version", PINNED_VERSION])
-            .args(["--no-default-features", "--features", "embedded-fonts", "--root"])
+            .args([
+                "install",
+                "--locked",
+                "typst-cli",
+                "--version",
+                PINNED_VERSION,
+            ])
+            .args([
+                "--no-default-features",
+                "--features",
+                "embedded-fonts",
+                "--root",
+            ])
             .arg(&root)
             .status()
             .with_context(|| {
@@ -154,7 +180,10 @@ fn install() -> Result<Typst> {
                  help: run it by hand to see why, then retry"
             );
         }
-        eprintln!("witness: installed typst {PINNED_VERSION} at {}", binary.display());
+        eprintln!(
+            "witness: installed typst {PINNED_VERSION} at {}",
+            binary.display()
+        );
     }
     drop(lock);
     Ok(Typst {

@@ -75,7 +75,11 @@ impl Typst {
                 return Err(anyhow!(
                     "typst did not finish within {} s and was stopped{}",
                     job.timeout.as_secs(),
-                    if said.trim().is_empty() { String::new() } else { format!("; it said:\n{said}") }
+                    if said.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!("; it said:\n{said}")
+                    }
                 ));
             }
             std::thread::sleep(Duration::from_millis(2));
@@ -88,14 +92,23 @@ impl Typst {
             .map(|line| explain_line(line, job, &source))
             .partition(|line| line.contains(": error:"));
         if !status.success() {
-            let errors = if errors.is_empty() { vec![messages.trim().to_string()] } else { errors };
-            return Err(anyhow!("typst could not typeset the report ({status}):\n{}", errors.join("\n")));
+            let errors = if errors.is_empty() {
+                vec![messages.trim().to_string()]
+            } else {
+                errors
+            };
+            return Err(anyhow!(
+                "typst could not typeset the report ({status}):\n{}",
+                errors.join("\n")
+            ));
         }
         Ok(Outcome { warnings })
     }
 }
 
-fn read_in_background<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<String> {
+fn read_in_background<R: Read + Send + 'static>(
+    pipe: Option<R>,
+) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {
         let mut text = String::new();
         if let Some(mut pipe) = pipe {
@@ -110,7 +123,10 @@ fn read_in_background<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread:
 /// Adds to a short-format typst message (`main.typ:12:5: error: ...`) the generated file's
 /// full path and the case or brief text the line came from.
 fn explain_line(line: &str, job: &Job, source: &str) -> String {
-    let Some(rest) = line.strip_prefix(job.main).and_then(|r| r.strip_prefix(':')) else {
+    let Some(rest) = line
+        .strip_prefix(job.main)
+        .and_then(|r| r.strip_prefix(':'))
+    else {
         return line.to_string();
     };
     let line_number: Option<usize> = rest.split(':').next().and_then(|n| n.parse().ok());
@@ -130,7 +146,11 @@ pub fn origin_of_line(source: &str, line: usize) -> Option<String> {
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
-        .find_map(|l| l.trim_start().strip_prefix("// origin: ").map(str::to_string))
+        .find_map(|l| {
+            l.trim_start()
+                .strip_prefix("// origin: ")
+                .map(str::to_string)
+        })
 }
 
 #[cfg(test)]
@@ -140,7 +160,10 @@ mod tests {
     #[test]
     fn errors_are_traced_to_the_nearest_origin() {
         let source = "#let x = 1\n// origin: brief/history.md:4\n#np[a]\n#np[b]\n";
-        assert_eq!(origin_of_line(source, 4).as_deref(), Some("brief/history.md:4"));
+        assert_eq!(
+            origin_of_line(source, 4).as_deref(),
+            Some("brief/history.md:4")
+        );
         assert_eq!(origin_of_line(source, 1), None);
     }
 }

@@ -12,9 +12,15 @@ use crate::load::Inputs;
 /// Writes `bytes` to `destination` through a temporary file in the same folder and a rename,
 /// so a reader sees the old file or the new one, never a mix, and a failure keeps the old one.
 pub fn atomic_write(destination: &Path, bytes: &[u8]) -> Result<()> {
-    let folder = destination.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = destination
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if destination.is_dir() {
-        anyhow::bail!("{} is a folder; give a file name for the output", destination.display());
+        anyhow::bail!(
+            "{} is a folder; give a file name for the output",
+            destination.display()
+        );
     }
     let mut temporary = tempfile::Builder::new()
         .prefix(".witness-")
@@ -110,7 +116,9 @@ impl Provenance {
 
 /// The number of pages in a PDF, from its page tree alone (no content is parsed).
 pub fn count_pages(pdf: &[u8]) -> Option<usize> {
-    lopdf::Document::load_metadata_mem(pdf).ok().map(|m| m.page_count as usize)
+    lopdf::Document::load_metadata_mem(pdf)
+        .ok()
+        .map(|m| m.page_count as usize)
 }
 
 #[cfg(test)]

@@ -1,0 +1,193 @@
+//! End to end through the real binary and the real typst: case file in, PDF text checked.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn the_example_renders_to_a_multi_page_report_with_its_content() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = render(&example_case(), out.path(), &[]);
+    assert_eq!(pdf.file_name().unwrap(), "KGZ-2026-014.pdf");
+
+    let pages = page_count(&pdf);
+    assert!((10..=30).contains(&pages), "{pages} pages");
+
+    let text = pdf_text(&pdf);
+    for expected in [
+        "Daniyar Temirbekov",
+        "KGZ-2026-014",
+        // Each selected topic's title, from its section's front matter.
+        "History and political context",
+        "Freedom of speech and the media",
+        "Online freedom, censorship and surveillance",
+        "Political opposition and elections",
+        "Application to the Appellant",
+        // A footnote citation, with the accessed date the note style adds.
+        "Committee to Protect Journalists",
+        "[accessed 26 November 2026]",
+        "Bibliography",
+        "Illustrative content",
+        "Page 1 of",
+    ] {
+        assert!(text.contains(expected), "the PDF's text lacks {expected:?}");
+    }
+
+    let provenance: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("KGZ-2026-014.provenance.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(provenance["pages"], pages);
+    assert_eq!(provenance["sections"].as_array().unwrap().len(), 4);
+    assert_eq!(provenance["typst_version"], "0.15.1");
+
+    // Nothing but the PDF and its provenance is left in the output folder.
+    let mut left: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"]);
+}
+
+#[test]
+fn two_renders_of_the_same_inputs_are_byte_identical() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = std::fs::read(render(&example_case(), a.path(), &[])).unwrap();
+    let second = std::fs::read(render(&example_case(), b.path(), &[])).unwrap();
+    assert!(first == second, "the two PDFs differ");
+}
+
+/// Strings that would change a Typst document's structure or run code if they were not escaped.
+const HOSTILE: &[&str] = &[
+    "#read(\"/etc/passwd\")",
+    "a ] closing bracket",
+    "*bold* and _under_",
+    "$x^2$ maths",
+    "<l> a label",
+    "@l a reference",
+    "// c line comment",
+    "/* c block comment",
+    "= h heading",
+    "- l list item",
+    "1. x enum item",
+    "+ plus item",
+    "back\\slash",
+    "say \"quoted\" it",
+    "~ tilde -- dashes ... dots",
+    "#set page(paper: \"a6\")",
+    "`raw` text",
+    "/ term: description",
+    "Emoji 😀 here",
+    "Кыргызстан Cyrillic",
+    "مرحبا Arabic",
+];
+
+#[test]
+fn typst_syntax_in_case_text_is_printed_literally() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each string is a paragraph of its own, so line breaking never splits it. In a TOML
+    // multi-line basic string only the backslash needs escaping.
+    let paragraphs: String = HOSTILE
+        .iter()
+        .map(|s| format!("{}\n\n", s.replace('\\', "\\\\")))
+        .collect();
+    let case = example_variant(
+        dir.path(),
+        &[
+            (
+                "name = \"Daniyar Temirbekov\"",
+                "name = \"Ayşe <b>#strong[O'Brien]</b> $1\"",
+            ),
+            (
+                "surveillance = \"\"\"\n",
+                &format!("surveillance = \"\"\"\n{paragraphs}"),
+            ),
+        ],
+    );
+
+    let out = dir.path().join("out");
+    let pdf = render(&case, &out, &[]);
+    let text = pdf_text(&pdf);
+    // Literal means: the same characters, with whitespace folded and straight quotes possibly
+    // set as typographic ones (see `normalise`), and right-to-left runs in either order.
+    for hostile in HOSTILE {
+        assert!(holds(&text, hostile), "the PDF's text lacks {hostile:?}");
+    }
+    assert!(
+        text.contains("Ayşe <b>#strong[O'Brien]</b> $1"),
+        "the applicant's name is literal"
+    );
+    assert!(!text.contains("root:x:0:0"), "no file was read");
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let first_page = document.get_pages()[&1];
+    let page = document.get_object(first_page).unwrap().as_dict().unwrap();
+    let media_box = page.get(b"MediaBox").unwrap().as_array().unwrap();
+    let width = media_box[2].as_float().unwrap();
+    assert!(
+        (width - 595.0).abs() < 2.0,
+        "still A4, not changed by `#set page`: {width}"
+    );
+}
+
+#[test]
+fn a_failed_typeset_keeps_the_previous_pdf_and_leaves_no_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = example_variant(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let pdf = render(&case, &out, &[]);
+    let before = std::fs::read(&pdf).unwrap();
+
+    // A workspace whose template has a Typst error: typst fails after witness has assembled.
+    std::fs::write(
+        dir.path().join("witness.toml"),
+        "[folders]\ntemplates = \"templates\"\n",
+    )
+    .unwrap();
+    let broken = dir.path().join("templates/expert-report");
+    std::fs::create_dir_all(&broken).unwrap();
+    let main = std::fs::read_to_string(repo().join("report-templates/expert-report/main.typ.hbs"))
+        .unwrap();
+    std::fs::write(broken.join("main.typ.hbs"), main + "\n#let broken = (\n").unwrap();
+
+    let output = run(witness()
+        .arg("render")
+        .arg(&case)
+        .arg("--out-dir")
+        .arg(&out));
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("typst could not typeset the report"),
+        "{message}"
+    );
+    assert!(
+        message.contains("main.typ:"),
+        "names the generated file and line: {message}"
+    );
+
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        before,
+        "the earlier PDF is intact"
+    );
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "only the earlier PDF and provenance remain: {left:?}"
+    );
+}
+
+#[test]
+fn keep_typ_keeps_the_source_that_typst_compiles_on_its_own() {
+    let out = tempfile::tempdir().unwrap();
+    render(&example_case(), out.path(), &["--keep-typ"]);
+    let main = out.path().join("KGZ-2026-014.typst/main.typ");
+    let source = std::fs::read_to_string(&main).unwrap();
+    assert!(source.contains("// origin: "), "origins are marked");
+    assert!(source.contains("#import \"style.typ\""));
+}
