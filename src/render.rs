@@ -126,10 +126,10 @@ pub fn render_inputs(
 
     let pdf = std::fs::read(&typeset_pdf).context("typst reported success but wrote no PDF")?;
     let pages = write::count_pages(&pdf);
-    write::atomic_write(&destination, &pdf)?;
+    // The build folder sits in the output folder, so the PDF moves into place by a rename.
+    write::atomic_move(&typeset_pdf, &destination)?;
     let provenance_path = destination.with_extension("provenance.json");
     Provenance::new(inputs, &typst.version, &pdf, pages).write(&provenance_path)?;
-    let _ = std::fs::remove_file(&typeset_pdf);
 
     Ok(Rendered {
         reference,

@@ -132,11 +132,13 @@ fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     for (field, text) in case_prose(&inputs.case.case) {
         for group in citation::find(text) {
             for cite in group.cites.iter().filter(|c| missing(&c.key)) {
+                let written = &text[group.span.clone()];
                 found.push(
                     inputs
                         .case
-                        .error_at(
+                        .error_at_text(
                             &field,
+                            written,
                             format!("citation `@{}` is not in the bibliography", cite.key),
                         )
                         .with_code("E201")

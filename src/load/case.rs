@@ -148,6 +148,25 @@ impl CaseFile {
             .at(self.text.clone(), toml_file::locate(&self.text, field))
     }
 
+    /// An error at `needle` inside the string value of `field` (such as one citation in an
+    /// analysis), falling back to the whole value when the raw text differs (escapes).
+    pub fn error_at_text(
+        &self,
+        field: &str,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let value = toml_file::locate(&self.text, field);
+        let span = value.clone().and_then(|range| {
+            let raw = self.text.get(range.clone())?;
+            raw.find(needle)
+                .map(|at| range.start + at..range.start + at + needle.len())
+        });
+        Diagnostic::error(&self.path, message)
+            .with_field(field)
+            .at(self.text.clone(), span.or(value))
+    }
+
     /// The folder the case file lives in; relative paths in the case resolve against it.
     pub fn folder(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))

@@ -6,9 +6,10 @@ pub mod locate;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
+use wait_timeout::ChildExt;
 
 pub use locate::{PINNED_VERSION, Typst};
 
@@ -63,26 +64,19 @@ impl Typst {
         let stderr = read_in_background(child.stderr.take());
         let stdout = read_in_background(child.stdout.take());
 
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait()? {
-                break status;
-            }
-            if started.elapsed() > job.timeout {
-                let _ = child.kill();
-                let _ = child.wait();
-                let said = stderr.join().unwrap_or_default();
-                return Err(anyhow!(
-                    "typst did not finish within {} s and was stopped{}",
-                    job.timeout.as_secs(),
-                    if said.trim().is_empty() {
-                        String::new()
-                    } else {
-                        format!("; it said:\n{said}")
-                    }
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(2));
+        let Some(status) = child.wait_timeout(job.timeout)? else {
+            let _ = child.kill();
+            let _ = child.wait();
+            let said = stderr.join().unwrap_or_default();
+            return Err(anyhow!(
+                "typst did not finish within {} s and was stopped{}",
+                job.timeout.as_secs(),
+                if said.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("; it said:\n{said}")
+                }
+            ));
         };
         let messages = stderr.join().unwrap_or_default() + &stdout.join().unwrap_or_default();
         let source = std::fs::read_to_string(job.build_folder.join(job.main)).unwrap_or_default();

@@ -35,6 +35,23 @@ pub fn atomic_write(destination: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Moves `file` (in the same folder tree, so on the same file system) over `destination`
+/// after flushing it to disk: the rename is atomic, and the flush makes sure a crash right
+/// after it leaves a whole file, not an empty one.
+pub fn atomic_move(file: &Path, destination: &Path) -> Result<()> {
+    if destination.is_dir() {
+        anyhow::bail!(
+            "{} is a folder; give a file name for the output",
+            destination.display()
+        );
+    }
+    std::fs::File::open(file)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot flush {}", file.display()))?;
+    std::fs::rename(file, destination)
+        .with_context(|| format!("cannot replace {}", destination.display()))
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
