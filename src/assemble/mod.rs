@@ -266,6 +266,7 @@ fn context(inputs: &Inputs) -> Value {
             "illustrative_note": brief.info.illustrative_note,
         },
         "bibliography_file": brief.bibliography.file_name,
+        "document_title": format!("{}: expert report on {}", case.report.reference, brief.info.name),
     })
 }
 

@@ -165,6 +165,13 @@ pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {
             &instruction.summary,
         ));
     }
+    if let Some(qualifications) = case
+        .expert
+        .as_ref()
+        .and_then(|e| e.qualifications.as_deref())
+    {
+        fields.push(("expert.qualifications".into(), qualifications));
+    }
     let opinion = &case.opinion;
     fields.push(("opinion.conclusions".into(), &opinion.conclusions));
     fields.push(("opinion.range_of_opinion".into(), &opinion.range_of_opinion));

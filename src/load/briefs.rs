@@ -88,7 +88,7 @@ impl Catalogue {
     }
 
     /// Topics for a profile: the `always` topics plus those its tags call for, in catalogue order.
-    /// Unknown tags are ignored here; `check` reports them.
+    /// Tags the catalogue does not map add no topics.
     pub fn topics_for_profile(&self, tags: &[String]) -> Vec<String> {
         let wanted: Vec<&String> = self
             .always
@@ -361,6 +361,77 @@ impl Brief {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn catalogue() -> Catalogue {
+        let text = r#"
+always = ["history"]
+[[topics]]
+id = "history"
+title = "History"
+[[topics]]
+id = "freedom-of-speech"
+title = "Speech"
+[[topics]]
+id = "surveillance"
+title = "Surveillance"
+[[topics]]
+id = "minorities"
+title = "Minorities"
+[profiles]
+journalist = ["surveillance", "freedom-of-speech"]
+lgbt = ["minorities", "surveillance"]
+"#;
+        toml_file::parse(std::path::Path::new("catalogue.toml"), &Arc::from(text)).unwrap()
+    }
+
+    #[test]
+    fn profile_tags_choose_topics_in_catalogue_order_without_repeats() {
+        let catalogue = catalogue();
+        let topics = |tags: &[&str]| {
+            catalogue.topics_for_profile(&tags.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            topics(&["journalist"]),
+            ["history", "freedom-of-speech", "surveillance"]
+        );
+        assert_eq!(
+            topics(&["lgbt", "journalist"]),
+            ["history", "freedom-of-speech", "surveillance", "minorities"]
+        );
+        assert_eq!(topics(&["unknown-tag"]), ["history"]);
+    }
+
+    #[test]
+    fn the_built_in_catalogue_and_briefs_load() {
+        let briefs = crate::load::Workspace::builtin_only().briefs;
+        let catalogue = Catalogue::read(&briefs).unwrap();
+        for country in ["kyrgyzstan", "kazakhstan", "uzbekistan"] {
+            let brief = Brief::read(&briefs, country).unwrap().unwrap();
+            for topic in [
+                "history",
+                "freedom-of-speech",
+                "assembly",
+                "civil-society",
+                "surveillance",
+                "opposition",
+                "minorities",
+            ] {
+                let section = brief
+                    .section(topic)
+                    .unwrap_or_else(|| panic!("{country} has {topic}"));
+                assert!(catalogue.topic(topic).is_some());
+                for group in crate::citation::find(section.body()) {
+                    for cite in group.cites {
+                        assert!(
+                            brief.bibliography.get(&cite.key).is_some(),
+                            "{country}/{topic}: @{}",
+                            cite.key
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn front_matter_is_split_from_the_body() {

@@ -190,7 +190,7 @@ impl CaseFile {
                     format!("`{reference}` cannot be used as a file name"),
                 )
                 .with_help(
-                    "use letters, digits, spaces, hyphens and underscores, e.g. KYR-2026-014",
+                    "use letters, digits, spaces, hyphens and underscores, e.g. KGZ-2026-014",
                 ));
         }
         if self.case.applicant.name.trim().is_empty() {
