@@ -127,6 +127,9 @@ impl Template {
             bibliography.file_name.clone(),
             bibliography.text.as_bytes().to_vec(),
         ));
+        if let Some((bytes, extension)) = &inputs.attachments.signature {
+            files.push((format!("signature.{extension}"), bytes.clone()));
+        }
         Ok(Assembly { main, files })
     }
 }
@@ -152,6 +155,36 @@ fn typst_string(
     Ok(())
 }
 
+/// Parts of a report that answers may rest on, besides the topics.
+pub const OPINION_PARTS: [&str; 4] = [
+    "conclusions",
+    "risk-on-return",
+    "range-of-opinion",
+    "limitations",
+];
+
+/// The marker id of a topic's section, for paragraph cross-references.
+fn topic_mark(topic: &str) -> String {
+    format!("topic-{topic}")
+}
+
+/// `#paras("a", "b")`: "paras 12–15 and 20" in the report, counted by Typst.
+fn paras_call(parts: &[String], inputs: &Inputs) -> Option<String> {
+    let marks: Vec<String> = parts
+        .iter()
+        .map(|part| {
+            if OPINION_PARTS.contains(&part.as_str()) || inputs.catalogue.background.contains(part)
+            {
+                part.clone()
+            } else {
+                topic_mark(part)
+            }
+        })
+        .map(|mark| escape::string(&mark))
+        .collect();
+    (!marks.is_empty()).then(|| format!("#paras({})", marks.join(", ")))
+}
+
 /// The data the templates see. Plain strings are escaped by `{{ }}`; fields ending in
 /// `_typst` are already Typst markup, made here from literal text, for `{{{ }}}`.
 fn context(inputs: &Inputs) -> Value {
@@ -159,27 +192,37 @@ fn context(inputs: &Inputs) -> Value {
     let case_path = inputs.case.path.display().to_string();
     let origin = |field: &str| format!("{case_path}: {field}");
     let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
+    let plain = |text: &str, field: &str| prose::to_typst(text, false, &origin(field));
     let expert = case
         .expert
         .as_ref()
         .or(inputs.workspace.config.expert.as_ref());
     let brief = &inputs.brief;
+    let country = &brief.info.name;
 
-    let topics: Vec<Value> = inputs
+    let topic_json = |section: &Section| {
+        let analysis = case.analysis.get(&section.topic);
+        json!({
+            "id": section.topic,
+            "mark": if inputs.catalogue.background.contains(&section.topic) {
+                section.topic.clone()
+            } else {
+                topic_mark(&section.topic)
+            },
+            "title": section.info.title,
+            "reviewed": section.info.reviewed.to_string(),
+            "body_typst": section_typst(section),
+            "analysis_typst": analysis.map(|a| numbered(a, &format!("analysis.{}", section.topic))),
+        })
+    };
+    let sections: Vec<&Section> = inputs
         .topics()
         .iter()
         .filter_map(|id| brief.section(id))
-        .map(|section| {
-            let analysis = case.analysis.get(&section.topic);
-            json!({
-                "id": section.topic,
-                "title": section.info.title,
-                "reviewed": section.info.reviewed.to_string(),
-                "body_typst": section_typst(section),
-                "analysis_typst": analysis.map(|a| numbered(a, &format!("analysis.{}", section.topic))),
-            })
-        })
         .collect();
+    let (background, topics): (Vec<&Section>, Vec<&Section>) = sections
+        .into_iter()
+        .partition(|s| inputs.catalogue.background.contains(&s.topic));
 
     let questions: Vec<Value> = case
         .questions
@@ -190,6 +233,7 @@ fn context(inputs: &Inputs) -> Value {
                 "number": i + 1,
                 "question_typst": prose::inline(&q.question),
                 "answer_typst": numbered(&q.answer, &format!("questions[{i}].answer")),
+                "rests_on_typst": paras_call(&q.rests_on, inputs),
             })
         })
         .collect();
@@ -210,11 +254,76 @@ fn context(inputs: &Inputs) -> Value {
         })
         .collect();
 
+    let translations: Vec<Value> = case
+        .translations
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            json!({
+                "number": i + 1,
+                "document": t.document,
+                "language": t.language,
+                "text_typst": plain(&t.text, &format!("translations[{i}].text")),
+                "translator": {
+                    "name": t.translator.name,
+                    "address": t.translator.address,
+                    "phone": t.translator.phone,
+                    "date": t.translator.date.to_string(),
+                },
+            })
+        })
+        .collect();
+
+    let methodology = &case.methodology;
+    let approach = methodology.approach.clone().unwrap_or_else(|| {
+        format!(
+            "I prepared this report from my own research on {country} and from the published sources \
+             cited in the footnotes. I chose them for their reliability, balance and currency, and I have \
+             compared sources wherever they bear on a point in dispute. No test or examination was \
+             carried out for this report."
+        )
+    });
+    let own_knowledge = methodology.own_knowledge.clone().unwrap_or_else(|| {
+        format!(
+            "Unless I say otherwise, the facts about conditions in {country} set out in this report are \
+             not within my own knowledge: they come from the sources cited in the footnotes. The \
+             opinions are my own."
+        )
+    });
+
+    let profile = &inputs.profile;
+    let statement_of_truth = match (
+        &profile.statement_of_truth_in_united_states,
+        case.report.signed_in_united_states,
+    ) {
+        (Some(domestic), true) => domestic.clone(),
+        _ => profile.statement_of_truth.clone(),
+    };
+    let cv_typst = inputs.attachments.cv.as_ref().map(|(path, text)| {
+        markdown::to_typst(
+            text,
+            &markdown::Settings {
+                // The CV is an appendix (level 1), so its `##` headings sit at level 2.
+                heading_base: 1,
+                numbered: false,
+                origin: path.display().to_string(),
+                first_line: 1,
+            },
+        )
+    });
+    let signature_file = inputs
+        .attachments
+        .signature
+        .as_ref()
+        .map(|(_, ext)| format!("signature.{ext}"));
+
     let opinion = &case.opinion;
     json!({
         "witness_version": env!("CARGO_PKG_VERSION"),
+        "document_title": format!("{}: expert report on {}", case.report.reference, country),
         "report": {
             "reference": case.report.reference,
+            "appeal_number": case.report.appeal_number,
             "date": case.report.date.to_string(),
             "year": case.report.date.0.format("%Y").to_string(),
             "month": case.report.date.0.format("%-m").to_string(),
@@ -226,13 +335,16 @@ fn context(inputs: &Inputs) -> Value {
             },
             "jurisdiction": case.report.jurisdiction,
         },
-        "profile": inputs.profile,
+        "profile": profile,
+        "statement_of_truth": statement_of_truth,
         "expert": expert.map(|e| json!({
             "name": e.name,
             "credentials": e.credentials,
             "affiliation": e.affiliation,
             "contact": e.contact,
             "qualifications_typst": e.qualifications.as_ref().map(|q| numbered(q, "expert.qualifications")),
+            "cv_typst": cv_typst,
+            "signature_file": signature_file,
         })),
         "instructing": {
             "firm": case.instructing.firm,
@@ -242,6 +354,7 @@ fn context(inputs: &Inputs) -> Value {
         },
         "applicant": {
             "name": case.applicant.name,
+            "display_name": case.applicant.tribunal_name.as_ref().unwrap_or(&case.applicant.name),
             "date_of_birth": case.applicant.date_of_birth.map(|d| d.to_string()),
             "nationality": case.applicant.nationality,
             "ethnicity": case.applicant.ethnicity,
@@ -249,14 +362,21 @@ fn context(inputs: &Inputs) -> Value {
             "gender": case.applicant.gender,
             "profile": case.applicant.profile,
         },
+        "methodology": {
+            "approach_typst": numbered(&approach, "methodology.approach"),
+            "own_knowledge_typst": numbered(&own_knowledge, "methodology.own_knowledge"),
+            "documents": methodology.documents,
+        },
         "questions": questions,
-        "topics": topics,
+        "background": background.into_iter().map(topic_json).collect::<Vec<_>>(),
+        "topics": topics.into_iter().map(topic_json).collect::<Vec<_>>(),
         "opinion": {
             "conclusions_typst": numbered(&opinion.conclusions, "opinion.conclusions"),
             "range_of_opinion_typst": numbered(&opinion.range_of_opinion, "opinion.range_of_opinion"),
             "risk_on_return_typst": numbered(&opinion.risk_on_return, "opinion.risk_on_return"),
             "limitations_typst": numbered(&opinion.limitations, "opinion.limitations"),
         },
+        "translations": translations,
         "brief": {
             "name": brief.info.name,
             "adjective": brief.info.adjective,
@@ -266,7 +386,6 @@ fn context(inputs: &Inputs) -> Value {
             "illustrative_note": brief.info.illustrative_note,
         },
         "bibliography_file": brief.bibliography.file_name,
-        "document_title": format!("{}: expert report on {}", case.report.reference, brief.info.name),
     })
 }
 

@@ -22,6 +22,9 @@ pub struct Catalogue {
     pub always: Vec<String>,
     /// Every known topic, in the order reports present them.
     pub topics: Vec<TopicInfo>,
+    /// Topics presented as the report's background rather than as country conditions.
+    #[serde(default)]
+    pub background: Vec<String>,
     /// Profile tag to the topics it calls for.
     #[serde(default)]
     pub profiles: BTreeMap<String, Vec<String>>,

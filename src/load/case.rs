@@ -22,10 +22,16 @@ pub struct Case {
     pub applicant: Applicant,
     #[serde(default)]
     pub questions: Vec<Question>,
+    /// How the expert worked and what is within their own knowledge.
+    #[serde(default)]
+    pub methodology: Methodology,
     /// Case-specific analysis, keyed by topic id: how the conditions bear on this applicant.
     #[serde(default)]
     pub analysis: BTreeMap<String, String>,
     pub opinion: Opinion,
+    /// Documents translated for the tribunal, each with its translator's certificate.
+    #[serde(default)]
+    pub translations: Vec<Translation>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -41,6 +47,11 @@ pub struct Report {
     pub status: Status,
     /// Topic ids in the order they appear; derived from the applicant's profile when absent.
     pub topics: Option<Vec<String>>,
+    /// The tribunal's or court's own reference, such as an appeal number.
+    pub appeal_number: Option<String>,
+    /// For us-eoir: the declaration is signed inside the United States (28 U.S.C. 1746(2)).
+    #[serde(default)]
+    pub signed_in_united_states: bool,
 }
 
 fn default_template() -> String {
@@ -63,6 +74,10 @@ pub struct Expert {
     pub contact: Option<String>,
     /// Short statement of qualifications for the body of the report.
     pub qualifications: Option<String>,
+    /// The full curriculum vitae, a Markdown file, printed as an appendix.
+    pub cv: Option<PathBuf>,
+    /// An image of the expert's signature (PNG, JPEG or SVG) for the signature block.
+    pub signature: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -99,6 +114,8 @@ pub struct Applicant {
     pub ethnicity: Option<String>,
     pub religion: Option<String>,
     pub gender: Option<String>,
+    /// How the tribunal names the applicant, where it anonymises them (e.g. "DT (Kyrgyzstan)").
+    pub tribunal_name: Option<String>,
     /// Profile tags such as `journalist` or `ethnic-minority`; they choose the default topics.
     #[serde(default)]
     pub profile: Vec<String>,
@@ -109,6 +126,44 @@ pub struct Applicant {
 pub struct Question {
     pub question: String,
     pub answer: String,
+    /// Parts of the report the answer rests on (topic ids, or `conclusions`, `risk-on-return`,
+    /// `range-of-opinion`, `limitations`); the report cites their paragraph numbers.
+    #[serde(default)]
+    pub rests_on: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Methodology {
+    /// How the material was gathered and assessed.
+    pub approach: Option<String>,
+    /// Which facts are within the expert's own knowledge and which are not (PD35 3.2(4)).
+    pub own_knowledge: Option<String>,
+    /// The case documents the expert read, one per entry.
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// What the document is, e.g. "Summons of the State Committee for National Security".
+    pub document: String,
+    /// The language translated from.
+    pub language: String,
+    /// The English translation.
+    pub text: String,
+    pub translator: Translator,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translator {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    /// The date the translator signed the certificate.
+    pub date: Date,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

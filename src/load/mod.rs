@@ -1,5 +1,6 @@
 //! Stage 1, load: the case file, the workspace around it, and the country brief it draws on.
 
+pub mod attachments;
 pub mod briefs;
 pub mod case;
 pub mod profile;
@@ -10,6 +11,7 @@ pub mod workspace;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use attachments::Attachments;
 pub use briefs::{Brief, Catalogue, Section};
 pub use case::{Case, CaseFile};
 pub use profile::Profile;
@@ -29,6 +31,7 @@ pub struct Inputs {
     pub catalogue: Catalogue,
     pub brief: Brief,
     pub profile: Profile,
+    pub attachments: Attachments,
 }
 
 impl Inputs {
@@ -49,17 +52,45 @@ impl Inputs {
 
 /// Reads a case file and everything it refers to.
 pub fn load(case_path: &Path) -> Result<Inputs, Diagnostic> {
-    let case = CaseFile::read(case_path)?;
-    let workspace = Workspace::discover(case.folder())?;
-    let catalogue = Catalogue::read(&workspace.briefs)?;
-    let brief = load_brief(&case, &workspace)?;
-    let profile = Profile::read(&workspace.templates, &case)?;
+    load_case(CaseFile::read(case_path)?, &Fresh)
+}
+
+/// Where [`load_case`] gets the parts that many cases share. The defaults read them afresh;
+/// a batch render caches them (`crate::batch`), so a brief is parsed once, not once per case.
+pub trait Shared {
+    fn workspace(&self, case: &CaseFile) -> Result<Workspace, Diagnostic> {
+        Workspace::discover(case.folder())
+    }
+    fn catalogue(&self, workspace: &Workspace) -> Result<Catalogue, Diagnostic> {
+        Catalogue::read(&workspace.briefs)
+    }
+    fn brief(&self, case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
+        load_brief(case, workspace)
+    }
+    fn profile(&self, case: &CaseFile, workspace: &Workspace) -> Result<Profile, Diagnostic> {
+        Profile::read(&workspace.templates, case)
+    }
+}
+
+/// Reads every shared part afresh: one render.
+pub struct Fresh;
+
+impl Shared for Fresh {}
+
+/// Everything an already-read case file refers to, the shared parts taken from `shared`.
+pub fn load_case(case: CaseFile, shared: &dyn Shared) -> Result<Inputs, Diagnostic> {
+    let workspace = shared.workspace(&case)?;
+    let catalogue = shared.catalogue(&workspace)?;
+    let brief = shared.brief(&case, &workspace)?;
+    let profile = shared.profile(&case, &workspace)?;
+    let attachments = Attachments::read(&case, &workspace)?;
     Ok(Inputs {
         case,
         workspace,
         catalogue,
         brief,
         profile,
+        attachments,
     })
 }
 

@@ -29,6 +29,14 @@ pub struct Profile {
     pub duty_declaration: Vec<String>,
     /// The statement of truth, in the exact words the rules prescribe.
     pub statement_of_truth: String,
+    /// The form used instead when the case says the report is signed in the United States.
+    pub statement_of_truth_in_united_states: Option<String>,
+    /// Whether the signature block says "Executed on <date>" (28 U.S.C. 1746).
+    #[serde(default)]
+    pub executed_on: bool,
+    /// Parts of the report the rules require; `witness check` reports those missing.
+    #[serde(default)]
+    pub required: Vec<String>,
     /// The rules the profile follows, shown in the methodology section.
     pub rules: String,
 }

@@ -78,8 +78,16 @@ pub fn page_count(pdf: &Path) -> usize {
     lopdf::Document::load(pdf).unwrap().get_pages().len()
 }
 
-/// Copies the example case into a fresh folder, applying text replacements to it.
+/// Copies the example case (and the files it names) into a fresh folder, applying text
+/// replacements to the case file.
 pub fn example_variant(dir: &Path, replacements: &[(&str, &str)]) -> PathBuf {
+    let example_folder = example_case().parent().unwrap().to_path_buf();
+    for entry in std::fs::read_dir(&example_folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
     let mut text = std::fs::read_to_string(example_case()).unwrap();
     for (from, to) in replacements {
         assert!(text.contains(from), "the example contains {from:?}");

@@ -1,0 +1,127 @@
+//! Files a case names (the expert's CV and signature), read only from inside the case's
+//! folder or its workspace, so a case file cannot pull other files into a report.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::case::{CaseFile, Expert};
+use super::workspace::Workspace;
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Default)]
+pub struct Attachments {
+    /// The CV's path and Markdown text.
+    pub cv: Option<(PathBuf, Arc<str>)>,
+    /// The signature image's bytes and file extension.
+    pub signature: Option<(Vec<u8>, String)>,
+}
+
+const IMAGE_TYPES: [&str; 4] = ["png", "jpg", "jpeg", "svg"];
+
+impl Attachments {
+    pub fn read(case: &CaseFile, workspace: &Workspace) -> Result<Self, Diagnostic> {
+        // The expert's paths are relative to the file that names them.
+        let (expert, base, in_case): (Option<&Expert>, PathBuf, bool) = match &case.case.expert {
+            Some(expert) => (Some(expert), case.folder().to_path_buf(), true),
+            None => match (&workspace.config.expert, &workspace.root) {
+                (Some(expert), Some(root)) => (Some(expert), root.clone(), false),
+                _ => (None, PathBuf::new(), false),
+            },
+        };
+        let Some(expert) = expert else {
+            return Ok(Self::default());
+        };
+        let mut allowed = vec![case.folder().to_path_buf()];
+        allowed.extend(workspace.root.clone());
+        let error = |field: &str, message: String| -> Diagnostic {
+            if in_case {
+                case.error_at(field, message)
+            } else {
+                let path = workspace.config_path.clone().unwrap_or_default();
+                Diagnostic::error(path, message).with_field(field)
+            }
+        };
+
+        let mut attachments = Self::default();
+        if let Some(cv) = &expert.cv {
+            let path = contained(&base, cv, &allowed).map_err(|m| error("expert.cv", m))?;
+            let text = super::read_text(&path)?;
+            attachments.cv = Some((path, text));
+        }
+        if let Some(signature) = &expert.signature {
+            let path =
+                contained(&base, signature, &allowed).map_err(|m| error("expert.signature", m))?;
+            let extension = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .filter(|e| IMAGE_TYPES.contains(&e.as_str()))
+                .ok_or_else(|| {
+                    error(
+                        "expert.signature",
+                        "the signature must be a .png, .jpg or .svg image".into(),
+                    )
+                })?;
+            attachments.signature = Some((super::read_bytes(&path)?, extension));
+        }
+        Ok(attachments)
+    }
+}
+
+/// `relative` resolved against `base`, if it exists and lies inside one of `allowed`
+/// (after following symbolic links, so a link cannot point outside).
+pub fn contained(base: &Path, relative: &Path, allowed: &[PathBuf]) -> Result<PathBuf, String> {
+    let joined = base.join(relative);
+    let real = joined
+        .canonicalize()
+        .map_err(|e| format!("cannot open `{}`: {e}", relative.display()))?;
+    let inside = allowed
+        .iter()
+        .filter_map(|root| root.canonicalize().ok())
+        .any(|root| real.starts_with(root));
+    if !inside {
+        return Err(format!(
+            "`{}` lies outside the case's folder and workspace; witness only reads files from there",
+            relative.display()
+        ));
+    }
+    if !real.is_file() {
+        return Err(format!("`{}` is not a file", relative.display()));
+    }
+    Ok(real)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_outside_the_allowed_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let case = dir.path().join("case");
+        std::fs::create_dir(&case).unwrap();
+        std::fs::write(case.join("cv.md"), "CV").unwrap();
+        std::fs::write(dir.path().join("secret.md"), "no").unwrap();
+        let allowed = [case.clone()];
+        assert!(contained(&case, Path::new("cv.md"), &allowed).is_ok());
+        assert!(
+            contained(&case, Path::new("../secret.md"), &allowed)
+                .unwrap_err()
+                .contains("outside")
+        );
+        assert!(
+            contained(&case, Path::new("/etc/passwd"), &allowed)
+                .unwrap_err()
+                .contains("outside")
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.md"), case.join("link.md")).unwrap();
+            assert!(
+                contained(&case, Path::new("link.md"), &allowed)
+                    .unwrap_err()
+                    .contains("outside")
+            );
+        }
+    }
+}
