@@ -27,6 +27,9 @@ pub struct Profile {
     pub page_limit: Option<u32>,
     /// The expert's declaration of duty, one paragraph per entry.
     pub duty_declaration: Vec<String>,
+    /// The heading over the statement of truth.
+    #[serde(default = "default_statement_heading")]
+    pub statement_heading: String,
     /// The statement of truth, in the exact words the rules prescribe.
     pub statement_of_truth: String,
     /// The form used instead when the case says the report is signed in the United States.
@@ -39,6 +42,10 @@ pub struct Profile {
     pub required: Vec<String>,
     /// The rules the profile follows, shown in the methodology section.
     pub rules: String,
+}
+
+fn default_statement_heading() -> String {
+    "Statement of truth".to_string()
 }
 
 impl Profile {
