@@ -3,8 +3,9 @@
 # with the same flags. Needs hyperfine (apt-get install hyperfine). Not a test: run by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-witness=target/release/witness
+# WITNESS=path/to/witness measures that binary instead of building one.
+witness=${WITNESS:-target/release/witness}
+[ -n "${WITNESS:-}" ] || cargo build --release --quiet
 case=${1:-examples/kyrgyzstan-journalist/case.toml}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -83,6 +83,37 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a sentence to the help, after any already there.
+    pub fn with_help_suffix(mut self, more: &str) -> Self {
+        self.help = Some(match self.help.take() {
+            Some(help) => format!("{help}; {more}"),
+            None => more.to_string(),
+        });
+        self
+    }
+
+    pub fn into_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// One JSON object for scripts and editors.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (line, column) = self
+            .line_column()
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        serde_json::json!({
+            "code": self.code,
+            "severity": self.severity,
+            "file": display_path(&self.file),
+            "line": line,
+            "column": column,
+            "field": self.field,
+            "message": self.message,
+            "help": self.help,
+        })
+    }
+
     /// Points the diagnostic at `span` within `source`, the full text of `file`.
     pub fn at(mut self, source: Arc<str>, span: Option<Range<usize>>) -> Self {
         let len = source.len();
@@ -128,7 +159,7 @@ impl Diagnostic {
             report = report.with_note(format!("field: {field}"));
         }
         if self.span.is_none() {
-            report = report.with_note(format!("in {}", self.file.display()));
+            report = report.with_note(format!("in {}", display_path(&self.file)));
         }
         if let Some(help) = &self.help {
             report = report.with_note(format!("help: {help}"));

@@ -3,13 +3,20 @@
 //! The pipeline, one module per stage:
 //! [`load`] (case, workspace, briefs) → [`check`] → [`assemble`] (templates → Typst source)
 //! → [`typeset`] (the typst CLI) → [`write`] (atomic output, provenance).
-//! [`render`] runs them in order for one case.
+//! [`render`] runs them in order for one case; [`batch`] runs many cases at once.
+//! The authoring commands: [`scaffold`] (new workspaces and case files), [`watch`] (re-render
+//! on change), [`brief_status`] (the briefs' review dates and sources).
 
 pub mod assemble;
+pub mod batch;
+pub mod brief_status;
 pub mod check;
 pub mod citation;
 pub mod diagnostic;
 pub mod load;
 pub mod render;
+pub mod sample;
+pub mod scaffold;
 pub mod typeset;
+pub mod watch;
 pub mod write;

@@ -1,6 +1,7 @@
 //! One case through every stage: load → check → assemble → typeset → write.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -8,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use crate::assemble::Template;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, Inputs};
-use crate::typeset::{Job, Typst};
+use crate::typeset::{Control, Interrupted, Job, Typst};
 use crate::write::{self, Provenance};
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -56,12 +57,17 @@ pub struct Rendered {
 /// Renders one case file to a PDF.
 pub fn render_case(case_path: &Path, typst: &Typst, options: &Options) -> Result<Rendered> {
     let inputs = load::load(case_path)?;
-    let template = Template::load(
+    let template = load_template(&inputs)?;
+    render_inputs(&inputs, &template, typst, options)
+}
+
+/// Compiles the case's report template; a missing template is reported at `report.template`.
+pub fn load_template(inputs: &Inputs) -> Result<Template, Diagnostic> {
+    Template::load(
         &inputs.workspace.templates,
         &inputs.case.case.report.template,
     )
-    .map_err(|d| relocate_template_error(d, &inputs))?;
-    render_inputs(&inputs, &template, typst, options)
+    .map_err(|d| relocate_template_error(d, inputs))
 }
 
 fn relocate_template_error(diagnostic: Diagnostic, inputs: &Inputs) -> Diagnostic {
@@ -83,6 +89,23 @@ pub fn render_inputs(
     typst: &Typst,
     options: &Options,
 ) -> Result<Rendered> {
+    let control = Control {
+        stop: &AtomicBool::new(false),
+        threads: None,
+    };
+    render_under(inputs, template, typst, options, control)
+}
+
+/// [`render_inputs`] as one case of a batch: it gives up once `control.stop` is set (Ctrl-C),
+/// with typst killed, the build folder removed, nothing written, and an [`Interrupted`] error.
+pub fn render_under(
+    inputs: &Inputs,
+    template: &Template,
+    typst: &Typst,
+    options: &Options,
+    control: Control,
+) -> Result<Rendered> {
+    let stop = control.stop;
     let findings = crate::check::check(inputs);
     let is_draft = inputs.case.case.report.status == crate::load::case::Status::Draft;
     if findings.has_errors() && !(options.force && is_draft) {
@@ -96,6 +119,13 @@ pub fn render_inputs(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    // Said plainly: create_dir_all would only report "File exists" (os error 17).
+    if out_folder.exists() && !out_folder.is_dir() {
+        bail!(
+            "cannot create the output folder {}: it is a file, not a folder",
+            out_folder.display()
+        );
+    }
     std::fs::create_dir_all(out_folder)
         .with_context(|| format!("cannot create the output folder {}", out_folder.display()))?;
     if destination.is_dir() {
@@ -115,14 +145,32 @@ pub fn render_inputs(
     let typeset_pdf = build.path().join("report.pdf");
     let mut font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
     font_paths.push(crate::typeset::fonts::bundled_font_folder()?);
-    let outcome = typst.compile(&Job {
-        build_folder: build.path(),
-        main: "main.typ",
-        output: &typeset_pdf,
-        font_paths: &font_paths,
-        creation_timestamp: creation_timestamp(inputs),
-        timeout: options.timeout,
-    })?;
+    let interrupted = || {
+        // A kept build folder stays (its source is whole), but not half a PDF typst was writing.
+        let _ = std::fs::remove_file(&typeset_pdf);
+        Err(Interrupted.into())
+    };
+    if stop.load(Ordering::SeqCst) {
+        return interrupted();
+    }
+    let compiled = typst.compile_under(
+        &Job {
+            build_folder: build.path(),
+            main: "main.typ",
+            output: &typeset_pdf,
+            font_paths: &font_paths,
+            creation_timestamp: creation_timestamp(inputs),
+            timeout: options.timeout,
+        },
+        control,
+    );
+    // Ctrl-C on a terminal reaches typst too, which then fails on its own: still an interruption.
+    // A render that finished as the flag was set is not moved into place either, so a stopped
+    // batch writes nothing after the stop.
+    if stop.load(Ordering::SeqCst) {
+        return interrupted();
+    }
+    let outcome = compiled?;
 
     let pdf = std::fs::read(&typeset_pdf).context("typst reported success but wrote no PDF")?;
     let pages = write::count_pages(&pdf);
@@ -142,6 +190,12 @@ pub fn render_inputs(
     })
 }
 
+/// The provenance sidecar of the last default render of `inputs`, if there is one.
+pub fn last_provenance(inputs: &Inputs) -> Option<PathBuf> {
+    let pdf = destination(inputs, &Options::default());
+    Some(pdf.with_extension("provenance.json")).filter(|p| p.is_file())
+}
+
 /// `-o`, else `<out-dir>/<reference>.pdf`, where out-dir defaults to the workspace's output
 /// folder or `out/` beside the case file.
 fn destination(inputs: &Inputs, options: &Options) -> PathBuf {
@@ -154,6 +208,27 @@ fn destination(inputs: &Inputs, options: &Options) -> PathBuf {
         .or_else(|| inputs.workspace.output_folder())
         .unwrap_or_else(|| inputs.case.folder().join("out"));
     folder.join(format!("{}.pdf", inputs.case.case.report.reference))
+}
+
+/// Where a render of `inputs` puts its PDF, and the typst settings that go with it.
+///
+/// Added for `witness watch`, which runs typst itself (as one long-lived `typst watch`) but
+/// must write to the same path, with the same creation date and fonts, as `witness render`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub pdf: PathBuf,
+    pub creation_timestamp: i64,
+    pub font_paths: Vec<PathBuf>,
+}
+
+pub fn target(inputs: &Inputs, options: &Options) -> Result<Target> {
+    let mut font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
+    font_paths.push(crate::typeset::fonts::bundled_font_folder()?);
+    Ok(Target {
+        pdf: destination(inputs, options),
+        creation_timestamp: creation_timestamp(inputs),
+        font_paths,
+    })
 }
 
 /// Midnight UTC on the report date: the PDF's creation date, the same on every render.

@@ -35,7 +35,18 @@ impl Template {
     /// Loads template `name` from the layers (workspace over built-in).
     pub fn load(templates: &Layers, name: &str) -> Result<Self, Diagnostic> {
         let main_path = format!("{name}/main.typ.hbs");
-        let main = templates.read_text(&main_path)?.ok_or_else(|| {
+        // The name becomes a path below the templates folder: a name such as `../../etc`
+        // must not reach outside it, so only a plain folder name is looked up.
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let found = if plain {
+            templates.read_text(&main_path)?
+        } else {
+            None
+        };
+        let main = found.ok_or_else(|| {
             let known: Vec<String> = templates
                 .folders()
                 .into_iter()
@@ -109,7 +120,21 @@ impl Template {
 
     /// Renders the report for one case.
     pub fn assemble(&self, inputs: &Inputs) -> Result<Assembly, Diagnostic> {
-        let context = context(inputs);
+        self.assemble_with(inputs, serde_json::Map::new(), Vec::new())
+    }
+
+    /// Renders with `extra` merged into the template data and `extra_files` placed beside
+    /// main.typ; sample reports use it for the agency's brand, logo and coverage list.
+    pub fn assemble_with(
+        &self,
+        inputs: &Inputs,
+        extra: serde_json::Map<String, Value>,
+        extra_files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Assembly, Diagnostic> {
+        let mut context = context(inputs);
+        if let Value::Object(map) = &mut context {
+            map.extend(extra);
+        }
         let main = self.registry.render("main", &context).map_err(|error| {
             let template = error.template_name.clone().unwrap_or_else(|| "main".into());
             Diagnostic::error(
@@ -130,6 +155,7 @@ impl Template {
         if let Some((bytes, extension)) = &inputs.attachments.signature {
             files.push((format!("signature.{extension}"), bytes.clone()));
         }
+        files.extend(extra_files);
         Ok(Assembly { main, files })
     }
 }

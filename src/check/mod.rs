@@ -1,151 +1,82 @@
-//! Stage 2, check: find what would make the report wrong or unusable before anything is typeset.
+//! Stage 2, check: find what would get a report excluded or discounted, before anything is
+//! typeset. Each rule has a stable code; docs/checks.md lists them all.
 
-use crate::citation;
+mod completeness;
+mod fit;
+mod placeholders;
+mod sources;
+
+use std::path::PathBuf;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::Inputs;
-use crate::load::toml_file::did_you_mean;
+use crate::load::case::Status;
+use crate::load::workspace::{Staleness, Workspace};
 
-/// Every problem found in the inputs, errors and warnings alike.
+/// What a run of checks needs beyond the inputs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `--allow-stale`: stale material in a final report is a warning, not an error.
+    pub allow_stale: bool,
+    /// How long before the report date a brief section may have been reviewed, per topic.
+    pub staleness: Staleness,
+    /// A section none of whose sources is more recent than this is out of date.
+    pub source_months: u32,
+    /// The provenance sidecar of the last render, for the page count.
+    pub provenance: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            allow_stale: false,
+            staleness: Staleness::default(),
+            source_months: 24,
+            provenance: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The workspace's limits (witness.toml `[staleness]`), the rest at their defaults.
+    pub fn from_workspace(workspace: &Workspace) -> Self {
+        Self {
+            staleness: workspace.config.staleness.clone(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Every problem found in the inputs with default settings.
 pub fn check(inputs: &Inputs) -> Diagnostics {
+    check_with(inputs, &Settings::from_workspace(&inputs.workspace))
+}
+
+/// Every problem found in the inputs, errors and warnings alike, in a stable order.
+pub fn check_with(inputs: &Inputs, settings: &Settings) -> Diagnostics {
     let mut found = Vec::new();
-    check_expert(inputs, &mut found);
-    check_topics(inputs, &mut found);
-    check_citations(inputs, &mut found);
+    completeness::check(inputs, &mut found);
+    fit::check(inputs, &mut found);
+    sources::check(inputs, settings, &mut found);
+    placeholders::check(inputs, &mut found);
+    completeness::check_length(inputs, settings, &mut found);
     Diagnostics(found)
 }
 
-fn check_expert(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
-    if inputs.case.case.expert.is_none() && inputs.workspace.config.expert.is_none() {
-        found.push(
-            inputs
-                .case
-                .error_at(
-                    "expert",
-                    "no expert: the case has no [expert] and no witness.toml supplies one",
-                )
-                .with_code("E104")
-                .with_help("add an [expert] table with at least `name`, or put it in witness.toml"),
-        );
-    }
-}
-
-fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
-    let case = &inputs.case;
-    let known = || inputs.catalogue.topic_ids();
-    let topics = inputs.topics();
-    for (i, topic) in topics.iter().enumerate() {
-        let field = format!("report.topics[{i}]");
-        if inputs.catalogue.topic(topic).is_none() && inputs.brief.section(topic).is_none() {
-            let help = match did_you_mean(topic, known()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("known topics: {}", known().collect::<Vec<_>>().join(", ")),
-            };
-            found.push(
-                case.error_at(&field, format!("unknown topic `{topic}`"))
-                    .with_code("E101")
-                    .with_help(help),
-            );
-        } else if inputs.brief.section(topic).is_none() {
-            found.push(
-                case.error_at(
-                    &field,
-                    format!(
-                        "the {} brief has no section on `{topic}`",
-                        inputs.brief.info.name
-                    ),
-                )
-                .with_code("E103")
-                .with_help(format!(
-                    "write {}",
-                    inputs
-                        .brief
-                        .folder
-                        .display_path(&format!("{topic}.md"))
-                        .display()
-                )),
-            );
-        }
-        if topics[..i].contains(topic) {
-            found.push(
-                case.error_at(&field, format!("topic `{topic}` is listed twice"))
-                    .with_code("E105"),
-            );
-        }
-    }
-    for topic in case.case.analysis.keys() {
-        if topics.contains(topic) {
-            continue;
-        }
-        let field = format!("analysis.{topic}");
-        let is_known =
-            inputs.catalogue.topic(topic).is_some() || inputs.brief.section(topic).is_some();
-        let diagnostic = if is_known {
-            case.error_at(
-                &field,
-                format!("analysis for `{topic}`, which the report does not include"),
-            )
-            .with_help("add the topic to report.topics, or remove this analysis")
-        } else {
-            let help = match did_you_mean(topic, topics.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the report's topics: {}", topics.join(", ")),
-            };
-            case.error_at(&field, format!("analysis for unknown topic `{topic}`"))
-                .with_help(help)
+/// Stale material is an error in a final report (unless allowed) and a warning in a draft.
+fn staleness(inputs: &Inputs, settings: &Settings, diagnostic: Diagnostic) -> Diagnostic {
+    let is_final = inputs.case.case.report.status == Status::Final;
+    if is_final && !settings.allow_stale {
+        diagnostic.with_help_suffix(
+            "a final report may not rely on stale material; pass --allow-stale to accept it",
+        )
+    } else {
+        let code = match diagnostic.code {
+            Some("E301") => "W301",
+            Some("E302") => "W302",
+            other => other.unwrap_or("W300"),
         };
-        found.push(diagnostic.with_code("E102"));
-    }
-}
-
-fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
-    let bibliography = &inputs.brief.bibliography;
-    let missing = |key: &str| bibliography.get(key).is_none();
-    let help = |key: &str| {
-        let keys = bibliography.sources.iter().map(|s| s.key.as_str());
-        match did_you_mean(key, keys) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("add an entry `{key}` to {}", bibliography.path.display()),
-        }
-    };
-    for topic in inputs.topics() {
-        let Some(section) = inputs.brief.section(&topic) else {
-            continue;
-        };
-        for group in citation::find(section.body()) {
-            for cite in group.cites.iter().filter(|c| missing(&c.key)) {
-                let start = section.body_start + group.span.start;
-                found.push(
-                    Diagnostic::error(
-                        &section.path,
-                        format!("citation `@{}` is not in the bibliography", cite.key),
-                    )
-                    .with_code("E201")
-                    .at(
-                        section.text.clone(),
-                        Some(start..section.body_start + group.span.end),
-                    )
-                    .with_help(help(&cite.key)),
-                );
-            }
-        }
-    }
-    for (field, text) in case_prose(&inputs.case.case) {
-        for group in citation::find(text) {
-            for cite in group.cites.iter().filter(|c| missing(&c.key)) {
-                let written = &text[group.span.clone()];
-                found.push(
-                    inputs
-                        .case
-                        .error_at_text(
-                            &field,
-                            written,
-                            format!("citation `@{}` is not in the bibliography", cite.key),
-                        )
-                        .with_code("E201")
-                        .with_help(help(&cite.key)),
-                );
-            }
-        }
+        diagnostic.into_warning().with_code(code)
     }
 }
 
@@ -164,6 +95,19 @@ pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {
             format!("instructing.instructions[{i}].summary"),
             &instruction.summary,
         ));
+    }
+    let methodology = &case.methodology;
+    if let Some(approach) = methodology.approach.as_deref() {
+        fields.push(("methodology.approach".into(), approach));
+    }
+    if let Some(own) = methodology.own_knowledge.as_deref() {
+        fields.push(("methodology.own_knowledge".into(), own));
+    }
+    for (i, document) in methodology.documents.iter().enumerate() {
+        fields.push((format!("methodology.documents[{i}]"), document));
+    }
+    for (i, translation) in case.translations.iter().enumerate() {
+        fields.push((format!("translations[{i}].text"), &translation.text));
     }
     if let Some(qualifications) = case
         .expert

@@ -1,6 +1,17 @@
 //! Subcommands, one file each; each is a thin layer over the library's pipeline.
 
+mod check;
 mod render;
+mod sample;
+// The authoring loop: start a workspace or case, watch it, inspect briefs and set-up.
+mod briefs;
+mod completions;
+mod doctor;
+mod init;
+mod man;
+mod new;
+mod paint;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +30,24 @@ pub struct Cli {
 enum Command {
     /// Render a case file to a PDF report.
     Render(render::RenderArgs),
+    /// Set up a workspace: witness.toml, a copy of the country briefs, an example case.
+    Init(init::InitArgs),
+    /// Start a case file with every section in place and prompts for what to write.
+    New(new::NewArgs),
+    /// Render a case, then render it again whenever it, its brief or the templates change.
+    Watch(watch::WatchArgs),
+    /// List the country briefs and when each section was last reviewed.
+    Briefs(briefs::BriefsArgs),
+    /// Show what witness finds and uses: typst, fonts, workspace, briefs, templates.
+    Doctor(doctor::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one per subcommand with --out-dir.
+    Man(man::ManArgs),
+    /// Check case files for what would get a report excluded or discounted, without typesetting.
+    Check(check::CheckArgs),
+    /// Make a sample report for marketing: a country's brief, or a real case anonymised.
+    Sample(sample::SampleArgs),
 }
 
 /// How to find the typst CLI; shared by every command that typesets.
@@ -44,5 +73,14 @@ impl TypstArgs {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Init(args) => init::run(args),
+        Command::New(args) => new::run(args),
+        Command::Watch(args) => watch::run(args),
+        Command::Briefs(args) => briefs::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Sample(args) => sample::run(args),
     }
 }

@@ -45,7 +45,9 @@ impl Attachments {
         let mut attachments = Self::default();
         if let Some(cv) = &expert.cv {
             let path = contained(&base, cv, &allowed).map_err(|m| error("expert.cv", m))?;
-            let text = super::read_text(&path)?;
+            // The file's own problems (not UTF-8, too large) name the file; say which key
+            // named it too.
+            let text = super::read_text(&path).map_err(|d| d.with_field("expert.cv"))?;
             attachments.cv = Some((path, text));
         }
         if let Some(signature) = &expert.signature {
@@ -59,13 +61,42 @@ impl Attachments {
                 .ok_or_else(|| {
                     error(
                         "expert.signature",
-                        "the signature must be a .png, .jpg or .svg image".into(),
+                        "the signature must be a .png, .jpg, .jpeg or .svg image".into(),
                     )
                 })?;
-            attachments.signature = Some((super::read_bytes(&path)?, extension));
+            let bytes = super::read_bytes(&path).map_err(|d| d.with_field("expert.signature"))?;
+            attachments.signature = Some((bytes, extension));
         }
         Ok(attachments)
     }
+}
+
+/// Whether `path`, relative to `root` (or absolute), lies inside `root` once symbolic links
+/// are followed. Unlike [`contained`] the path need not exist yet (an output folder is made
+/// on first use): the part that exists is resolved on disk, the rest by its names, so
+/// neither `..` nor a link to elsewhere can lead out.
+pub fn lies_inside(root: &Path, path: &Path) -> bool {
+    use std::path::Component;
+    let Ok(root) = root.canonicalize() else {
+        return false;
+    };
+    let mut resolved = root.clone();
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved = PathBuf::from("/"),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => {
+                resolved.push(name);
+                if let Ok(real) = resolved.canonicalize() {
+                    resolved = real;
+                }
+            }
+        }
+    }
+    resolved.starts_with(&root)
 }
 
 /// `relative` resolved against `base`, if it exists and lies inside one of `allowed`
@@ -94,6 +125,25 @@ pub fn contained(base: &Path, relative: &Path, allowed: &[PathBuf]) -> Result<Pa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lies_inside_follows_links_and_judges_missing_paths_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        std::fs::create_dir(&root).unwrap();
+        assert!(lies_inside(&root, Path::new("out")));
+        assert!(lies_inside(&root, Path::new("out/../still/in")));
+        assert!(lies_inside(&root, &root.join("abs-inside")));
+        assert!(!lies_inside(&root, Path::new("../ws-sibling")));
+        assert!(!lies_inside(&root, Path::new("out/../../x")));
+        assert!(!lies_inside(&root, Path::new("/etc")));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc", root.join("link")).unwrap();
+            assert!(!lies_inside(&root, Path::new("link")));
+            assert!(!lies_inside(&root, Path::new("link/new-folder")));
+        }
+    }
 
     #[test]
     fn paths_outside_the_allowed_folders_are_refused() {

@@ -64,10 +64,17 @@ impl Catalogue {
             }
         }
         let mapped = catalogue
-            .always
+            .background
             .iter()
             .enumerate()
-            .map(|(i, t)| (format!("always[{i}]"), t));
+            .map(|(i, t)| (format!("background[{i}]"), t))
+            .chain(
+                catalogue
+                    .always
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("always[{i}]"), t)),
+            );
         let profiled = catalogue.profiles.iter().flat_map(|(tag, topics)| {
             topics
                 .iter()

@@ -175,6 +175,65 @@ pub struct Opinion {
     pub limitations: String,
 }
 
+impl Case {
+    /// Every free-text string of the case, for rewriting (anonymisation). Ids and choices
+    /// (country, topics, profile tags, jurisdiction) are not text and are left out.
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        let mut texts: Vec<&mut String> = vec![&mut self.report.reference];
+        texts.extend(self.report.appeal_number.as_mut());
+        if let Some(expert) = self.expert.as_mut() {
+            texts.push(&mut expert.name);
+            texts.extend(expert.credentials.as_mut());
+            texts.extend(expert.affiliation.as_mut());
+            texts.extend(expert.contact.as_mut());
+            texts.extend(expert.qualifications.as_mut());
+        }
+        let instructing = &mut self.instructing;
+        texts.push(&mut instructing.firm);
+        texts.push(&mut instructing.solicitor);
+        texts.extend(instructing.reference.as_mut());
+        texts.extend(instructing.instructions.iter_mut().map(|i| &mut i.summary));
+        let applicant = &mut self.applicant;
+        texts.push(&mut applicant.name);
+        for field in [
+            &mut applicant.nationality,
+            &mut applicant.ethnicity,
+            &mut applicant.religion,
+            &mut applicant.gender,
+            &mut applicant.tribunal_name,
+        ] {
+            texts.extend(field.as_mut());
+        }
+        for question in &mut self.questions {
+            texts.push(&mut question.question);
+            texts.push(&mut question.answer);
+        }
+        let methodology = &mut self.methodology;
+        texts.extend(methodology.approach.as_mut());
+        texts.extend(methodology.own_knowledge.as_mut());
+        texts.extend(methodology.documents.iter_mut());
+        texts.extend(self.analysis.values_mut());
+        let opinion = &mut self.opinion;
+        texts.extend([
+            &mut opinion.conclusions,
+            &mut opinion.range_of_opinion,
+            &mut opinion.risk_on_return,
+            &mut opinion.limitations,
+        ]);
+        for translation in &mut self.translations {
+            texts.push(&mut translation.document);
+            texts.push(&mut translation.text);
+            let translator = &mut translation.translator;
+            texts.extend([
+                &mut translator.name,
+                &mut translator.address,
+                &mut translator.phone,
+            ]);
+        }
+        texts
+    }
+}
+
 /// A case file as read from disk, with its text kept for locating later diagnostics.
 #[derive(Debug, Clone)]
 pub struct CaseFile {
@@ -185,7 +244,13 @@ pub struct CaseFile {
 
 impl CaseFile {
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        let text = super::read_text(path)?;
+        Self::parse(path, super::read_text(path)?)
+    }
+
+    /// A case file from text already read; `path` names it in messages and places the
+    /// files it refers to. (Separate from [`CaseFile::read`] so the fuzz targets can parse
+    /// without touching the disk.)
+    pub fn parse(path: &Path, text: Arc<str>) -> Result<Self, Diagnostic> {
         let case = toml_file::parse::<Case>(path, &text)?;
         let file = Self {
             path: path.to_path_buf(),
@@ -224,7 +289,11 @@ impl CaseFile {
 
     /// The folder the case file lives in; relative paths in the case resolve against it.
     pub fn folder(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new("."))
+        // A bare file name has an empty parent, which cannot be resolved: use ".".
+        self.path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
     }
 
     /// Rules on values that serde's types cannot express.

@@ -40,6 +40,8 @@ pub struct Profile {
     /// Parts of the report the rules require; `witness check` reports those missing.
     #[serde(default)]
     pub required: Vec<String>,
+    /// The small print at the foot of the cover.
+    pub cover_note: Option<String>,
     /// The rules the profile follows, shown in the methodology section.
     pub rules: String,
 }

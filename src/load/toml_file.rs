@@ -14,9 +14,16 @@ use crate::diagnostic::Diagnostic;
 /// Parses `text`, the content of `file`, into `T`.
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Diagnostic> {
     let deserializer = toml::Deserializer::parse(text).map_err(|error| {
-        Diagnostic::error(file, format!("invalid TOML: {}", error.message().trim()))
-            .with_help("TOML syntax is described at https://toml.io")
-            .at(text.clone(), error.span())
+        let diagnostic =
+            Diagnostic::error(file, format!("invalid TOML: {}", error.message().trim()))
+                .with_help("TOML syntax is described at https://toml.io")
+                .at(text.clone(), error.span());
+        // A value TOML itself refuses (an impossible date such as 2026-02-30) still has a
+        // field path worth naming.
+        match error.span().and_then(|span| field_at(text, span.start)) {
+            Some(field) => diagnostic.with_field(field),
+            None => diagnostic,
+        }
     })?;
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = field_path(error.path());
@@ -38,6 +45,48 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Dia
             None => diagnostic,
         }
     })
+}
+
+/// The field path of the value starting at byte `offset`, for a syntax error inside a value:
+/// the value is swapped for a harmless `0` (padded to keep every offset) and the text parsed
+/// again. `None` when the error is not in a value or the text has other syntax errors.
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    let token = text.get(offset..)?;
+    let len = token
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
+        .unwrap_or(token.len());
+    if len == 0 {
+        return None;
+    }
+    let patched = format!(
+        "{}0{}{}",
+        &text[..offset],
+        " ".repeat(len - 1),
+        &text[offset + len..]
+    );
+    let root = DeTable::parse(&patched).ok()?;
+    table_path_at(root.get_ref(), offset, "")
+}
+
+fn table_path_at(table: &DeTable, offset: usize, prefix: &str) -> Option<String> {
+    table.iter().find_map(|(key, value)| {
+        let path = match prefix {
+            "" => key.get_ref().to_string(),
+            prefix => format!("{prefix}.{}", key.get_ref()),
+        };
+        value_path_at(value, offset, path)
+    })
+}
+
+fn value_path_at(value: &toml::Spanned<DeValue>, offset: usize, path: String) -> Option<String> {
+    match value.get_ref() {
+        DeValue::Table(table) => table_path_at(table, offset, &path),
+        DeValue::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| value_path_at(item, offset, format!("{path}[{i}]"))),
+        _ => (value.span().start == offset).then_some(path),
+    }
 }
 
 /// The field path as a user writes it: `questions[1].answer`.
@@ -87,6 +136,14 @@ fn explain(message: &str) -> (String, Option<String>) {
             None => format!("use one of: {}", candidates.join(", ")),
         };
         return (format!("`{given}` is not an accepted value"), Some(help));
+    }
+    // toml's words for a value that is not a string where one of a fixed set of values
+    // belongs (`status = true`), which name neither what was wanted nor what to do.
+    if message == "wanted string or table" {
+        return (
+            "invalid type: expected one of this key's values, as a string in quotes".to_string(),
+            Some("docs/case-file.md lists the values each key accepts".to_string()),
+        );
     }
     (message.to_string(), None)
 }
@@ -284,6 +341,11 @@ mod tests {
         let d = error_for("[report]\ncountry = \"k\"\ndate = 2026-02-30\n");
         assert!(d.message.contains("invalid date"), "{d}");
         assert_eq!(d.line_column(), Some((3, 8)));
+        assert_eq!(d.field.as_deref(), Some("report.date"));
+        let d = error_for(
+            "[report]\ncountry = \"k\"\ndate = 2026-01-02\n[[questions]]\nq = 1\n[[questions]]\nwhen = [2026-13-01]\n",
+        );
+        assert_eq!(d.field.as_deref(), Some("questions[1].when[0]"), "{d}");
     }
 
     #[test]

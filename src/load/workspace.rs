@@ -21,6 +21,69 @@ pub struct WorkspaceConfig {
     pub folders: Folders,
     /// The expert whose reports these are, used when a case has no `[expert]`.
     pub expert: Option<Expert>,
+    /// The practice or agency the reports come from.
+    #[serde(default)]
+    pub brand: Brand,
+    /// Anonymisation of sample reports made from real cases.
+    #[serde(default)]
+    pub anonymise: Anonymise,
+    /// How long a brief section stays current; `witness briefs` marks older ones stale.
+    #[serde(default)]
+    pub staleness: Staleness,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anonymise {
+    /// Case fields that are personal beyond the built-in list, such as `applicant.religion`.
+    #[serde(default)]
+    pub personal: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// The practice's or agency's name.
+    pub name: Option<String>,
+    /// A one-line description under the name on a sample's cover.
+    pub tagline: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// The agency's logo (PNG, JPEG or SVG), relative to the workspace.
+    pub logo: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staleness {
+    /// Months after its `reviewed` date that a brief section counts as stale.
+    #[serde(default = "default_staleness_months")]
+    pub months: u32,
+    /// Limits for particular topics, by topic id, in place of `months`.
+    #[serde(default)]
+    pub topics: std::collections::BTreeMap<String, u32>,
+}
+
+/// A year: country information older than that is generally no longer current.
+fn default_staleness_months() -> u32 {
+    12
+}
+
+impl Default for Staleness {
+    fn default() -> Self {
+        Self {
+            months: default_staleness_months(),
+            topics: Default::default(),
+        }
+    }
+}
+
+impl Staleness {
+    /// The limit for one topic, in months.
+    pub fn months_for(&self, topic: &str) -> u32 {
+        self.topics.get(topic).copied().unwrap_or(self.months)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -70,6 +133,38 @@ impl Workspace {
         let text = super::read_text(config_path)?;
         let config: WorkspaceConfig = toml_file::parse(config_path, &text)?;
         let root = config_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        // Every path witness.toml names must stay inside the workspace, so that a workspace
+        // handed over (or a hostile one) cannot make witness read briefs, templates, fonts or
+        // a logo from elsewhere, or write reports elsewhere; `--out-dir` and `-o` remain for
+        // writing outside on purpose.
+        let paths = [
+            ("folders.briefs", &config.folders.briefs),
+            ("folders.templates", &config.folders.templates),
+            ("folders.fonts", &config.folders.fonts),
+            ("folders.output", &config.folders.output),
+            ("brand.logo", &config.brand.logo),
+        ];
+        for (field, path) in paths {
+            if let Some(path) = path
+                && !super::attachments::lies_inside(&root, path)
+            {
+                let help = if field == "folders.output" {
+                    "give a folder inside the workspace, or pass --out-dir to write elsewhere"
+                } else {
+                    "move it into the workspace and give its path relative to witness.toml"
+                };
+                return Err(Diagnostic::error(
+                    config_path,
+                    format!(
+                        "`{}` lies outside the workspace; witness.toml may only name paths inside it",
+                        path.display()
+                    ),
+                )
+                .with_field(field)
+                .at(text.clone(), toml_file::locate(&text, field))
+                .with_help(help));
+            }
+        }
         for (field, folder) in [
             ("folders.briefs", &config.folders.briefs),
             ("folders.templates", &config.folders.templates),

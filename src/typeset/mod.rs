@@ -6,7 +6,9 @@ pub mod locate;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use wait_timeout::ChildExt;
@@ -24,6 +26,32 @@ pub struct Job<'a> {
     /// Seconds since the Unix epoch written into the PDF, so equal inputs give equal bytes.
     pub creation_timestamp: i64,
     pub timeout: Duration,
+}
+
+/// How often a waiting render looks at its stop flag: the longest Ctrl-C waits for typst to go.
+const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// The error of a render stopped on request (Ctrl-C), told apart from a failure by downcasting.
+#[derive(Debug, Clone, Copy)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted: typst was stopped and nothing was written")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// How a batch runs one typst process.
+#[derive(Debug, Clone, Copy)]
+pub struct Control<'a> {
+    /// Set on Ctrl-C: kill typst and give up.
+    pub stop: &'a AtomicBool,
+    /// typst's `--jobs`; `None` leaves it to typst (every core). A batch that already runs one
+    /// typst per core passes 1, because typst's own threads would then only compete for the
+    /// same cores (they save about 2% CPU per report; see docs/performance.md).
+    pub threads: Option<usize>,
 }
 
 /// What typst said about a successful run.
@@ -54,8 +82,25 @@ impl Typst {
 
     /// Runs typst; on failure the error carries typst's messages traced back to their origin.
     pub fn compile(&self, job: &Job) -> Result<Outcome> {
-        let mut child = self
-            .command(job)
+        self.compile_under(
+            job,
+            Control {
+                stop: &AtomicBool::new(false),
+                threads: None,
+            },
+        )
+    }
+
+    /// [`Typst::compile`] as one of a batch's processes: typst is stopped as soon as
+    /// `control.stop` is set (Ctrl-C), with an [`Interrupted`] error, and uses at most
+    /// `control.threads` threads.
+    pub fn compile_under(&self, job: &Job, control: Control) -> Result<Outcome> {
+        let stop = control.stop;
+        let mut command = self.command(job);
+        if let Some(threads) = control.threads {
+            command.arg("--jobs").arg(threads.to_string());
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -64,10 +109,30 @@ impl Typst {
         let stderr = read_in_background(child.stderr.take());
         let stdout = read_in_background(child.stdout.take());
 
-        let Some(status) = child.wait_timeout(job.timeout)? else {
+        // Waiting in short slices lets this thread notice `stop` and kill its own child, which
+        // is race-free (unlike killing by PID from the signal handler after the child may have
+        // been reaped); wait_timeout wakes on SIGCHLD, so a finishing typst is not delayed.
+        let started = Instant::now();
+        let status = loop {
+            let slice = STOP_POLL.min(job.timeout.saturating_sub(started.elapsed()));
+            if let Some(status) = child.wait_timeout(slice)? {
+                break Some(status);
+            }
+            if stop.load(Ordering::SeqCst) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Interrupted.into());
+            }
+            if started.elapsed() >= job.timeout {
+                break None;
+            }
+        };
+        let Some(status) = status else {
             let _ = child.kill();
             let _ = child.wait();
-            let said = stderr.join().unwrap_or_default();
+            // Not `join`: a process typst started (or a wrapper script's `sleep`) may still hold
+            // the pipe open, and joining would wait for it; take what typst has said so far.
+            let said = stderr.so_far(KILLED_GRACE);
             return Err(anyhow!(
                 "typst did not finish within {} s and was stopped{}",
                 job.timeout.as_secs(),
@@ -78,7 +143,7 @@ impl Typst {
                 }
             ));
         };
-        let messages = stderr.join().unwrap_or_default() + &stdout.join().unwrap_or_default();
+        let messages = stderr.join() + &stdout.join();
         let source = std::fs::read_to_string(job.build_folder.join(job.main)).unwrap_or_default();
         let (errors, warnings): (Vec<String>, Vec<String>) = messages
             .lines()
@@ -100,18 +165,57 @@ impl Typst {
     }
 }
 
-fn read_in_background<R: Read + Send + 'static>(
-    pipe: Option<R>,
-) -> std::thread::JoinHandle<String> {
+/// How long a killed typst's output may take to arrive before the message goes without it.
+const KILLED_GRACE: Duration = Duration::from_millis(500);
+
+/// A child's output pipe, read on a thread of its own into a buffer that can be taken whole
+/// ([`Captured::join`]) or, after a kill, as far as it got ([`Captured::so_far`]).
+struct Captured {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Captured {
+    /// Everything, once the pipe closes.
+    fn join(self) -> String {
+        let _ = self.done.recv();
+        self.text()
+    }
+
+    /// What was read by the time the pipe closes or `grace` passes, whichever comes first.
+    fn so_far(self, grace: Duration) -> String {
+        let _ = self.done.recv_timeout(grace);
+        self.text()
+    }
+
+    fn text(&self) -> String {
+        let bytes = self.bytes.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+fn read_in_background<R: Read + Send + 'static>(pipe: Option<R>) -> Captured {
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let (sender, done) = mpsc::channel();
+    let buffer = Arc::clone(&bytes);
     std::thread::spawn(move || {
-        let mut text = String::new();
         if let Some(mut pipe) = pipe {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            text = String::from_utf8_lossy(&bytes).into_owned();
+            let mut chunk = [0u8; 8192];
+            loop {
+                match pipe.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => buffer
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .extend_from_slice(&chunk[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
         }
-        text
-    })
+        let _ = sender.send(());
+    });
+    Captured { bytes, done }
 }
 
 /// Adds to a short-format typst message (`main.typ:12:5: error: ...`) the generated file's

@@ -22,9 +22,15 @@ pub fn atomic_write(destination: &Path, bytes: &[u8]) -> Result<()> {
             destination.display()
         );
     }
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".witness-")
-        .suffix(".part")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".witness-").suffix(".part");
+    // Temporary files are private (0600); the finished file is as readable as any other.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut temporary = builder
         .tempfile_in(folder)
         .with_context(|| format!("cannot write in {}", folder.display()))?;
     temporary.write_all(bytes)?;

@@ -1,0 +1,166 @@
+//! Completeness: the parts the jurisdiction's rules require, and the report's length.
+
+use super::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::load::Inputs;
+
+fn check_expert(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    if inputs.case.case.expert.is_none() && inputs.workspace.config.expert.is_none() {
+        found.push(
+            inputs
+                .case
+                .error_at(
+                    "expert",
+                    "no expert: the case has no [expert] and no witness.toml supplies one",
+                )
+                .with_code("E104")
+                .with_help("add an [expert] table with at least `name`, or put it in witness.toml"),
+        );
+    }
+}
+
+pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    check_expert(inputs, found);
+    let case = &inputs.case;
+    let profile = &inputs.profile;
+    let requires = |part: &str| profile.required.iter().any(|p| p == part);
+    let empty = |text: &str| text.trim().is_empty();
+
+    if requires("instructions") && case.case.instructing.instructions.is_empty() {
+        found.push(
+            case.error_at("instructing", "no instructions are recorded")
+                .with_code("E110")
+                .with_help("add an [[instructing.instructions]] entry (date, kind, summary) for every instruction, written and oral"),
+        );
+    }
+    let expert = case
+        .case
+        .expert
+        .as_ref()
+        .or(inputs.workspace.config.expert.as_ref());
+    if requires("qualifications")
+        && let Some(expert) = expert
+        && expert.qualifications.as_deref().is_none_or(empty)
+        && expert.cv.is_none()
+    {
+        found.push(
+            case.error_at("expert", "the expert's qualifications are not given")
+                .with_code("E111")
+                .with_help("add `qualifications` (a short statement) or `cv` (a Markdown file) to [expert]"),
+        );
+    }
+    if case.case.questions.is_empty() {
+        found.push(
+            case.error_at("questions", "no questions put to the expert are recorded")
+                .with_code("E112")
+                .with_help(
+                    "add a [[questions]] entry for each question in the letter of instruction",
+                ),
+        );
+    }
+    for (i, question) in case.case.questions.iter().enumerate() {
+        if empty(&question.answer) {
+            found.push(
+                case.error_at(
+                    &format!("questions[{i}].answer"),
+                    format!("question {} has no answer", i + 1),
+                )
+                .with_code("E112")
+                .with_help("answer every question put, or say why it cannot be answered"),
+            );
+        }
+    }
+    let opinion = &case.case.opinion;
+    for (field, text, code, what) in [
+        (
+            "opinion.conclusions",
+            &opinion.conclusions,
+            "E113",
+            "summary of conclusions",
+        ),
+        (
+            "opinion.range_of_opinion",
+            &opinion.range_of_opinion,
+            "E114",
+            "range of opinion",
+        ),
+        (
+            "opinion.limitations",
+            &opinion.limitations,
+            "E115",
+            "limits of the opinion",
+        ),
+        (
+            "opinion.risk_on_return",
+            &opinion.risk_on_return,
+            "E117",
+            "assessment of risk on return",
+        ),
+    ] {
+        if empty(text) {
+            found.push(
+                case.error_at(field, format!("nothing is written for the {what}"))
+                    .with_code(code)
+                    .with_help("write it: the rules require it"),
+            );
+        }
+    }
+    if profile.statement_of_truth.trim().is_empty()
+        || (requires("declaration") && profile.duty_declaration.is_empty())
+    {
+        found.push(
+            case.error_at(
+                "report.jurisdiction",
+                "the jurisdiction profile has no declaration or statement of truth",
+            )
+            .with_code("E116")
+            .with_help("fill `duty_declaration` and `statement_of_truth` in the profile file"),
+        );
+    }
+    if requires("own-knowledge")
+        && case
+            .case
+            .methodology
+            .own_knowledge
+            .as_deref()
+            .is_none_or(empty)
+    {
+        found.push(
+            case.error_at(
+                "methodology",
+                "which facts are within your own knowledge is not stated",
+            )
+            .with_code("W118")
+            .into_warning()
+            .with_help(
+                "write [methodology] own_knowledge; until then the report uses a default sentence",
+            ),
+        );
+    }
+}
+
+/// W401: the last render ran over the profile's page limit.
+pub fn check_length(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) {
+    let (Some(limit), Some(path)) = (inputs.profile.page_limit, settings.provenance.as_ref())
+    else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let pages = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["pages"].as_u64());
+    if let Some(pages) = pages
+        && pages > u64::from(limit)
+    {
+        found.push(
+            inputs
+                .case
+                .error_at("report.jurisdiction", format!("the last render has {pages} pages; the {} accepts at most {limit}", inputs.profile.tribunal))
+                .with_code("W401")
+                .into_warning()
+                .with_help("shorten the report, or apply to the tribunal in writing for permission to exceed the limit"),
+        );
+    }
+}

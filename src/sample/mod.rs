@@ -1,0 +1,378 @@
+//! Sample reports for marketing: a country's brief with a fictional applicant, or a real case
+//! anonymised. The leak check on the typeset PDF decides whether the file may exist.
+
+pub mod anonymise;
+pub mod leak;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::assemble::Template;
+use crate::diagnostic::Diagnostic;
+use crate::load::case::{Applicant, Case, Instructing, Opinion, Report, Status};
+use crate::load::toml_file::{self, Date};
+use crate::load::workspace::Brand;
+use crate::load::{self, Attachments, Brief, CaseFile, Catalogue, Inputs, Profile, Workspace};
+use crate::typeset::{Job, Typst};
+use crate::write;
+
+pub const TEMPLATE: &str = "sample-report";
+
+/// A file placed in the build folder beside main.typ: its name and bytes.
+type BuildFile = (String, Vec<u8>);
+const SETTINGS_FILE: &str = "sample-report/sample.toml";
+pub const COVERAGE_FILE: &str = "coverage.toml";
+
+/// report-templates/sample-report/sample.toml: the default agency and the fixed wording.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleSettings {
+    pub brand: Brand,
+    pub applicant: SampleApplicant,
+    pub text: SampleText,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleApplicant {
+    pub label: String,
+    pub name: String,
+    pub profile: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleText {
+    pub introduction: String,
+    pub introduction_anonymised: String,
+    pub conclusion: String,
+    pub ordering: String,
+    pub disclaimer: String,
+}
+
+/// coverage.toml in the briefs folder: the countries an agency covers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    pub countries: Vec<CoveredCountry>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoveredCountry {
+    pub name: String,
+    pub region: String,
+    pub focus: String,
+}
+
+/// What a sample is made from.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// A country id: its brief and the fictional applicant.
+    Country(String),
+    /// A real case file, anonymised.
+    Case(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out_dir: PathBuf,
+    /// Exact output path, for a single sample.
+    pub output: Option<PathBuf>,
+    pub timeout: std::time::Duration,
+}
+
+/// Makes one sample PDF and returns its path. A leak found in the typeset PDF is an error
+/// naming the field, and the PDF is never moved into place.
+pub fn make(
+    subject: &Subject,
+    workspace: &Workspace,
+    typst: &Typst,
+    options: &Options,
+) -> Result<PathBuf> {
+    let settings = read_settings(workspace)?;
+    let (inputs, personal, file_stem) = match subject {
+        Subject::Country(country) => (
+            fictional_inputs(country, workspace, &settings)?,
+            Vec::new(),
+            format!("sample-{country}"),
+        ),
+        Subject::Case(path) => {
+            let mut inputs = load::load(path)?;
+            let personal = anonymise::personal_values(
+                &inputs.case.case,
+                &inputs.workspace.config.anonymise.personal,
+            );
+            inputs.case.case = anonymise::anonymise(&inputs.case.case, &personal);
+            inputs.case.case.report.template = TEMPLATE.to_string();
+            inputs.attachments = Attachments::default();
+            let stem = format!("sample-{}-anonymised", inputs.case.case.report.country);
+            (inputs, personal, stem)
+        }
+    };
+    let template = Template::load(&inputs.workspace.templates, TEMPLATE)?;
+    let (extra, files) = sample_context(
+        &inputs,
+        &settings,
+        workspace,
+        matches!(subject, Subject::Case(_)),
+    )?;
+    let assembly = template.assemble_with(&inputs, extra, files)?;
+
+    let destination = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.out_dir.join(format!("{file_stem}.pdf")));
+    let folder = destination
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let build = tempfile::Builder::new()
+        .prefix(".witness-build-")
+        .tempdir_in(folder)
+        .with_context(|| format!("cannot create a build folder in {}", folder.display()))?;
+    std::fs::write(build.path().join("main.typ"), &assembly.main)?;
+    for (name, bytes) in &assembly.files {
+        std::fs::write(build.path().join(name), bytes)?;
+    }
+    let pdf = build.path().join("sample.pdf");
+    let mut font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
+    font_paths.push(crate::typeset::fonts::bundled_font_folder()?);
+    let timestamp = inputs
+        .case
+        .case
+        .report
+        .date
+        .0
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp();
+    typst.compile(&Job {
+        build_folder: build.path(),
+        main: "main.typ",
+        output: &pdf,
+        font_paths: &font_paths,
+        creation_timestamp: timestamp,
+        timeout: options.timeout,
+    })?;
+
+    let leaks = leak::find_leaks(&pdf, &personal)?;
+    if let Some(first) = leaks.first() {
+        drop(build); // the PDF goes with its build folder
+        let mut found: Vec<String> = leaks
+            .iter()
+            .map(|l| format!("`{}` ({:?} in the {})", l.field, l.found, l.place))
+            .collect();
+        found.dedup();
+        bail!(
+            "the sample leaked personal data: {}; the PDF was deleted\n  \
+             help: a template or text printed a personal value that anonymisation should have replaced (first: {:?})",
+            found.join(", "),
+            first.found
+        );
+    }
+    write::atomic_move(&pdf, &destination)?;
+    Ok(destination)
+}
+
+/// The countries with a brief, for `--all`.
+pub fn countries(workspace: &Workspace) -> Vec<String> {
+    workspace
+        .briefs
+        .folders()
+        .into_iter()
+        .filter(|c| {
+            workspace
+                .briefs
+                .child(c)
+                .is_some_and(|t| t.exists("brief.toml"))
+        })
+        .collect()
+}
+
+fn read_settings(workspace: &Workspace) -> Result<SampleSettings, Diagnostic> {
+    let source = workspace
+        .templates
+        .read_text(SETTINGS_FILE)?
+        .ok_or_else(|| {
+            Diagnostic::error(
+                SETTINGS_FILE,
+                "the sample-report template has no sample.toml",
+            )
+        })?;
+    toml_file::parse(&source.path, &source.text)
+}
+
+fn read_coverage(workspace: &Workspace) -> Result<Option<Coverage>, Diagnostic> {
+    match workspace.briefs.read_text(COVERAGE_FILE)? {
+        Some(source) => toml_file::parse(&source.path, &source.text).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Inputs for a country sample: the brief, every topic it covers, and the fictional applicant.
+fn fictional_inputs(
+    country: &str,
+    workspace: &Workspace,
+    settings: &SampleSettings,
+) -> Result<Inputs> {
+    let catalogue = Catalogue::read(&workspace.briefs)?;
+    let brief = Brief::read(&workspace.briefs, country)?.ok_or_else(|| {
+        let known = countries(workspace);
+        let help = match toml_file::did_you_mean(country, known.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("countries with a brief: {}", known.join(", ")),
+        };
+        anyhow::anyhow!("no country brief for `{country}`\n  help: {help}")
+    })?;
+    let topics: Vec<String> = catalogue
+        .topic_ids()
+        .filter(|t| brief.section(t).is_some())
+        .map(str::to_string)
+        .collect();
+    let case = Case {
+        report: Report {
+            reference: format!("SAMPLE-{}", country.to_uppercase()),
+            date: Date(brief.info.last_reviewed.0),
+            country: country.to_string(),
+            template: TEMPLATE.to_string(),
+            jurisdiction: "uk-iac".to_string(),
+            status: Status::Final,
+            topics: Some(topics),
+            appeal_number: None,
+            signed_in_united_states: false,
+        },
+        expert: workspace.config.expert.clone(),
+        instructing: Instructing {
+            firm: "[instructing solicitors]".to_string(),
+            solicitor: "[solicitor]".to_string(),
+            reference: None,
+            instructions: Vec::new(),
+        },
+        applicant: Applicant {
+            name: settings.applicant.name.clone(),
+            date_of_birth: None,
+            nationality: Some(brief.info.adjective.clone()),
+            ethnicity: None,
+            religion: None,
+            gender: None,
+            tribunal_name: None,
+            profile: settings.applicant.profile.clone(),
+        },
+        questions: Vec::new(),
+        methodology: Default::default(),
+        analysis: Default::default(),
+        opinion: Opinion {
+            conclusions: String::new(),
+            range_of_opinion: String::new(),
+            risk_on_return: String::new(),
+            limitations: String::new(),
+        },
+        translations: Vec::new(),
+    };
+    let case = CaseFile {
+        path: PathBuf::from(format!("<sample {country}>")),
+        text: Arc::from(""),
+        case,
+    };
+    let profile = Profile::read(&workspace.templates, &case)?;
+    Ok(Inputs {
+        case,
+        workspace: workspace.clone(),
+        catalogue,
+        brief,
+        profile,
+        attachments: Attachments::default(),
+    })
+}
+
+/// The sample-only data: brand, fixed texts, the coverage list by region, and the logo.
+fn sample_context(
+    inputs: &Inputs,
+    settings: &SampleSettings,
+    workspace: &Workspace,
+    from_case: bool,
+) -> Result<(serde_json::Map<String, Value>, Vec<BuildFile>)> {
+    let own = &workspace.config.brand;
+    let default = &settings.brand;
+    let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+    let mut files = Vec::new();
+    let logo_file = match (&own.logo, &workspace.root) {
+        (Some(logo), Some(root)) => {
+            let path = load::attachments::contained(root, logo, std::slice::from_ref(root))
+                .map_err(|m| anyhow::anyhow!("brand.logo in witness.toml: {m}"))?;
+            let extension = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("png")
+                .to_ascii_lowercase();
+            let name = format!("logo.{extension}");
+            files.push((name.clone(), load::read_bytes(&path)?));
+            Some(name)
+        }
+        _ => None,
+    };
+    let country = &inputs.brief.info.name;
+    let fill = |text: &str| text.replace("{country}", country);
+    let para = |text: &str, field: &str| {
+        crate::assemble::prose::to_typst(&fill(text), false, &format!("{SETTINGS_FILE}: {field}"))
+    };
+
+    let briefed: Vec<String> = countries(workspace)
+        .iter()
+        .filter_map(|id| {
+            Brief::read(&workspace.briefs, id)
+                .ok()
+                .flatten()
+                .map(|b| b.info.name)
+        })
+        .collect();
+    let mut regions: Vec<(String, Vec<Value>)> = Vec::new();
+    if let Some(coverage) = read_coverage(workspace)? {
+        for entry in coverage.countries {
+            let item = json!({ "name": entry.name, "focus": entry.focus, "brief": briefed.contains(&entry.name) });
+            match regions.iter_mut().find(|(r, _)| *r == entry.region) {
+                Some((_, items)) => items.push(item),
+                None => regions.push((entry.region.clone(), vec![item])),
+            }
+        }
+    }
+    let regions: Vec<Value> = regions
+        .into_iter()
+        .map(|(region, countries)| json!({ "region": region, "countries": countries }))
+        .collect();
+
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "sample".into(),
+        json!({
+            "from_case": from_case,
+            "brand": {
+                "name": pick(&own.name, &default.name),
+                "tagline": pick(&own.tagline, &default.tagline),
+                "website": pick(&own.website, &default.website),
+                "email": pick(&own.email, &default.email),
+                "phone": pick(&own.phone, &default.phone),
+                "logo": logo_file,
+            },
+            "applicant_label": settings.applicant.label,
+            "introduction_typst": if from_case {
+                para(&settings.text.introduction_anonymised, "text.introduction_anonymised")
+            } else {
+                para(&settings.text.introduction, "text.introduction")
+            },
+            "conclusion_typst": para(&settings.text.conclusion, "text.conclusion"),
+            "ordering_typst": para(&settings.text.ordering, "text.ordering"),
+            "disclaimer": fill(&settings.text.disclaimer),
+            "regions": regions,
+        }),
+    );
+    Ok((extra, files))
+}

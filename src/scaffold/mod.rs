@@ -1,0 +1,814 @@
+//! Starting points on disk: a new workspace (`witness init`) and a new case file (`witness new`).
+//!
+//! Both only ever add files: an existing file is kept as it is and reported, never overwritten
+//! (a new case file may replace an old one only when asked to).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use include_dir::Dir;
+use serde::Deserialize;
+
+use crate::load::case::Case;
+use crate::load::toml_file::{self, did_you_mean};
+use crate::load::tree::{BUILTIN_BRIEFS, BUILTIN_TEMPLATES};
+use crate::load::workspace::FILE_NAME;
+use crate::load::{Brief, Catalogue, Profile, Workspace};
+
+/// How every prompt that `witness new` leaves for the expert begins. witness prints case text
+/// as it stands, so the marker is what shows in a draft (and what a check can look for) where
+/// something is still to be written.
+pub const PLACEHOLDER: &str = "TO WRITE:";
+
+/// The example case `witness init` writes: a shortened copy of examples/kyrgyzstan-journalist.
+const EXAMPLE_CASE: &str = include_str!("example-case.toml");
+const EXAMPLE_CASE_PATH: &str = "cases/example.toml";
+
+/// Standard questions by profile tag, for `witness new`.
+const QUESTIONS: &str = include_str!("questions.toml");
+
+/// Built-in template files that are not copied by `witness init --templates`: the bundled
+/// fonts are large, and witness hands them to typst from its own copy anyway.
+const NOT_COPIED: &[&str] = &["common/fonts"];
+
+/// What `witness init` should make.
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// Copy the built-in report templates too, for a workspace that customises them.
+    pub templates: bool,
+    /// The expert's name for witness.toml's `[expert]`.
+    pub expert: Option<String>,
+}
+
+/// One file or folder `init` or `new` dealt with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    /// False when the file was there already and was left alone.
+    pub created: bool,
+}
+
+/// Sets up a workspace in `dir`, creating the folder if need be.
+///
+/// Refuses a folder that already has a witness.toml, so running it twice does nothing by
+/// accident; other files that already exist are kept, and reported as kept.
+pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<Written>> {
+    let config = dir.join(FILE_NAME);
+    if config.exists() {
+        bail!(
+            "{} already exists: {} is a witness workspace already\n  \
+             help: edit witness.toml, or run `witness init` in another folder",
+            config.display(),
+            dir.display()
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut written = Vec::new();
+    written.push(write_new(&config, workspace_config(options).as_bytes())?);
+    written.push(copy_builtin(
+        &BUILTIN_BRIEFS,
+        &dir.join("country-briefs"),
+        &[],
+    )?);
+    if options.templates {
+        written.push(copy_builtin(
+            &BUILTIN_TEMPLATES,
+            &dir.join("report-templates"),
+            NOT_COPIED,
+        )?);
+    }
+    let example = dir.join(EXAMPLE_CASE_PATH);
+    std::fs::create_dir_all(example.parent().expect("has a folder"))?;
+    written.push(write_new(&example, EXAMPLE_CASE.as_bytes())?);
+    written.push(write_new(&dir.join(".gitignore"), GITIGNORE.as_bytes())?);
+    Ok(written)
+}
+
+const GITIGNORE: &str = "\
+# witness output: PDFs and provenance, kept Typst sources, build folders of running renders.
+out/
+*.typst/
+.witness-build-*
+";
+
+/// witness.toml for a new workspace: every key present, the optional ones commented out.
+fn workspace_config(options: &InitOptions) -> String {
+    let name = options
+        .expert
+        .as_deref()
+        .map(basic_string)
+        .unwrap_or_else(|| basic_string(&format!("{PLACEHOLDER} your name")));
+    let templates = if options.templates { "" } else { "# " };
+    format!(
+        r#"# The witness workspace: folders and defaults for every case file in or below this folder.
+# docs/case-file.md, section "witness.toml", describes every key.
+
+[folders]
+briefs = "country-briefs"          # your copy of the country briefs: review, extend, add countries
+output = "out"                     # where `witness render` puts PDFs
+{templates}templates = "report-templates"  # your own report templates (`witness init --templates`)
+# fonts = "fonts"                  # a folder of extra fonts for typst
+
+# The expert, for every case without an [expert] table of its own.
+[expert]
+name = {name}
+# credentials = "PhD (Central Asian Politics)"
+# affiliation = "University of ..."
+# contact = "you@example.org"
+qualifications = """
+{PLACEHOLDER} your qualifications and experience as an expert on the countries you write about,
+in a paragraph or two. A blank line starts a new paragraph.
+"""
+
+# The practice or agency the reports come from, for `witness sample`.
+[brand]
+# name = "Eastbridge Country Evidence"
+# tagline = "Independent country evidence"
+# website = "eastbridge.example.org"
+# email = "reports@eastbridge.example.org"
+# phone = "+44 20 7946 0000"
+# logo = "brand/logo.png"          # inside this folder
+
+# How long a brief section stays current after its `reviewed` date; `witness briefs` marks
+# older sections as stale.
+[staleness]
+months = 12
+
+[staleness.topics]                 # limits for particular topics, in months
+history = 36                       # background changes slowly
+"#
+    )
+}
+
+/// Writes a file that must not exist yet; an existing one is kept and reported as kept.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<Written> {
+    use std::io::Write;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut file) => {
+            file.write_all(bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(Written {
+                path: path.to_path_buf(),
+                created: true,
+            })
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Written {
+            path: path.to_path_buf(),
+            created: false,
+        }),
+        Err(error) => Err(error).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
+
+/// Copies a folder built into the binary to `target`, unless `target` already exists: a
+/// workspace's own folder is the expert's work, never to be mixed with a fresh copy.
+fn copy_builtin(dir: &'static Dir<'static>, target: &Path, skip: &[&str]) -> Result<Written> {
+    if target.exists() {
+        return Ok(Written {
+            path: target.to_path_buf(),
+            created: false,
+        });
+    }
+    fn copy(dir: &Dir, target: &Path, skip: &[&str]) -> Result<()> {
+        for file in dir.files() {
+            let path = target.join(file.path());
+            std::fs::create_dir_all(path.parent().expect("has a folder"))
+                .with_context(|| format!("cannot create the folder of {}", path.display()))?;
+            std::fs::write(&path, file.contents())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        for sub in dir.dirs() {
+            if !skip.iter().any(|s| sub.path() == Path::new(s)) {
+                copy(sub, target, skip)?;
+            }
+        }
+        Ok(())
+    }
+    copy(dir, target, skip)?;
+    Ok(Written {
+        path: target.to_path_buf(),
+        created: true,
+    })
+}
+
+/// What `witness new` should put in a case file.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub country: String,
+    /// Profile tags from the catalogue, such as `journalist`.
+    pub profile: Vec<String>,
+    pub jurisdiction: String,
+    /// Default: made from the file's name.
+    pub reference: Option<String>,
+    pub applicant: Option<String>,
+    /// The report's date.
+    pub date: chrono::NaiveDate,
+}
+
+/// A case file ready to write, with what went into it for the summary `witness new` prints.
+#[derive(Debug, Clone)]
+pub struct CaseDraft {
+    pub text: String,
+    pub reference: String,
+    pub topics: Vec<String>,
+    /// Topics the profile calls for that the country's brief has no section on.
+    pub uncovered: Vec<String>,
+    pub questions: usize,
+}
+
+/// The standard questions, by where they go.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Questions {
+    opening: Vec<String>,
+    closing: Vec<String>,
+    profiles: BTreeMap<String, Vec<String>>,
+}
+
+/// Makes the text of a new case file for `path`, checking the country, the profile tags and
+/// the jurisdiction against the workspace that `path` would belong to.
+pub fn new_case(path: &Path, case: &NewCase) -> Result<CaseDraft> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // The case's folder may not exist yet: look for the workspace from its nearest ancestor.
+    let absolute = std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let existing = absolute
+        .ancestors()
+        .find(|dir| dir.is_dir())
+        .unwrap_or(Path::new("."));
+    let workspace = Workspace::discover(existing)?;
+    let catalogue = Catalogue::read(&workspace.briefs)?;
+
+    let countries = workspace.briefs.folders();
+    if !countries.contains(&case.country) {
+        bail!(
+            "--country: no country brief for `{}`\n  help: {}",
+            case.country,
+            suggestion(&case.country, &countries, "countries with a brief")
+        );
+    }
+    let brief = Brief::read(&workspace.briefs, &case.country)?
+        .with_context(|| format!("--country: the brief for `{}` cannot be read", case.country))?;
+
+    let tags: Vec<String> = catalogue.profiles.keys().cloned().collect();
+    for tag in &case.profile {
+        if !catalogue.profiles.contains_key(tag) {
+            bail!(
+                "--profile: unknown profile tag `{tag}`\n  help: {}",
+                suggestion(tag, &tags, "profile tags")
+            );
+        }
+    }
+
+    let profile = jurisdiction(&workspace, &case.jurisdiction)?;
+
+    let wanted = catalogue.topics_for_profile(&case.profile);
+    let (topics, uncovered): (Vec<String>, Vec<String>) = wanted
+        .into_iter()
+        .partition(|topic| brief.section(topic).is_some());
+
+    let questions = standard_questions(&case.profile)?;
+    let fill = |q: &str| {
+        q.replace("{country}", &brief.info.name)
+            .replace("{applicant}", &profile.applicant_label)
+    };
+    let questions: Vec<String> = questions.iter().map(|q| fill(q)).collect();
+
+    let reference = case
+        .reference
+        .clone()
+        .unwrap_or_else(|| reference_from_path(path));
+    let text = case_text(&CaseText {
+        case,
+        reference: &reference,
+        brief: &brief,
+        catalogue: &catalogue,
+        profile: &profile,
+        topics: &topics,
+        uncovered: &uncovered,
+        questions: &questions,
+        workspace_expert: workspace.config.expert.is_some(),
+    });
+
+    // witness must never write a case file it cannot read back: parse it as `render` would.
+    let parsed: Arc<str> = Arc::from(text.as_str());
+    toml_file::parse::<Case>(path, &parsed).map_err(|d| {
+        anyhow::anyhow!("witness made a case file it cannot read (a bug in witness): {d}")
+    })?;
+
+    Ok(CaseDraft {
+        text,
+        reference,
+        topics,
+        uncovered,
+        questions: questions.len(),
+    })
+}
+
+/// Writes a drafted case file, refusing to replace an existing file unless `replace`.
+pub fn write_case(path: &Path, draft: &CaseDraft, replace: bool) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "{} is a folder; give the case file's name, such as {}",
+            path.display(),
+            path.join("case.toml").display()
+        );
+    }
+    if path.exists() && !replace {
+        bail!(
+            "{} already exists\n  help: choose another name, or pass --force to replace it",
+            path.display()
+        );
+    }
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    crate::write::atomic_write(path, draft.text.as_bytes())
+}
+
+fn suggestion(wanted: &str, known: &[String], what: &str) -> String {
+    match did_you_mean(wanted, known.iter().map(String::as_str)) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("{what}: {}", known.join(", ")),
+    }
+}
+
+/// The jurisdiction profile `id`, read as `render` reads it.
+fn jurisdiction(workspace: &Workspace, id: &str) -> Result<Profile> {
+    let known: Vec<String> = workspace
+        .templates
+        .files_in(crate::load::profile::FOLDER)
+        .into_iter()
+        .filter_map(|f| f.strip_suffix(".toml").map(str::to_string))
+        .collect();
+    let safe = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let source = if safe {
+        workspace
+            .templates
+            .read_text(&format!("{}/{id}.toml", crate::load::profile::FOLDER))?
+    } else {
+        None
+    };
+    let Some(source) = source else {
+        bail!(
+            "--jurisdiction: unknown jurisdiction `{id}`\n  help: {}",
+            suggestion(id, &known, "jurisdictions")
+        );
+    };
+    Ok(toml_file::parse(&source.path, &source.text)?)
+}
+
+/// The opening questions, those of each tag in the order given, then the closing ones; each
+/// question once.
+fn standard_questions(tags: &[String]) -> Result<Vec<String>> {
+    let text: Arc<str> = Arc::from(QUESTIONS);
+    let questions: Questions = toml_file::parse(Path::new("<built-in>/questions.toml"), &text)?;
+    let mut all: Vec<String> = questions.opening.clone();
+    for tag in tags {
+        all.extend(questions.profiles.get(tag).into_iter().flatten().cloned());
+    }
+    all.extend(questions.closing.iter().cloned());
+    let mut seen = Vec::new();
+    all.retain(|q| {
+        let new = !seen.contains(q);
+        seen.push(q.clone());
+        new
+    });
+    Ok(all)
+}
+
+/// A report reference from the case file's name: `cases/smith.toml` gives `smith`, and
+/// `cases/smith/case.toml` gives `smith`. Characters that cannot be in a file name become `-`.
+pub fn reference_from_path(path: &Path) -> String {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let name = if stem.eq_ignore_ascii_case("case") || stem.is_empty() {
+        std::path::absolute(path)
+            .ok()
+            .and_then(|p| {
+                p.parent()
+                    .and_then(|f| f.file_name())
+                    .and_then(|f| f.to_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    } else {
+        stem.to_string()
+    };
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | ' ') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(|c: char| c == '-' || c.is_whitespace());
+    if cleaned.is_empty() {
+        "CASE-001".to_string()
+    } else {
+        cleaned.to_string()
+    }
+}
+
+struct CaseText<'a> {
+    case: &'a NewCase,
+    reference: &'a str,
+    brief: &'a Brief,
+    catalogue: &'a Catalogue,
+    profile: &'a Profile,
+    topics: &'a [String],
+    uncovered: &'a [String],
+    questions: &'a [String],
+    workspace_expert: bool,
+}
+
+/// The case file's text. Written out by hand rather than serialised, so that it can carry the
+/// comments that make it a guide to its own fields.
+fn case_text(c: &CaseText) -> String {
+    let mut out = String::new();
+    let applicant = &c.profile.applicant_label;
+    let country = &c.brief.info.name;
+    let prompt = |what: &str| format!("{PLACEHOLDER} {what}");
+
+    let _ = writeln!(
+        out,
+        "# Case file for witness, made by `witness new` on {}.\n\
+         # Every section is in place. Replace each text that starts with \"{PLACEHOLDER}\": witness prints\n\
+         # case text as it stands, so a prompt left in shows in the report. Lines starting with #\n\
+         # are comments, which witness ignores; docs/case-file.md describes every key.\n\
+         # `witness render` this file to make the PDF, or `witness watch` it to see the PDF as you write.",
+        c.case.date
+    );
+
+    out.push_str("\n[report]\n");
+    let _ = writeln!(
+        out,
+        "reference = {:<22} # names the PDF ({}.pdf); on the cover and every page",
+        basic_string(c.reference),
+        c.reference
+    );
+    let _ = writeln!(
+        out,
+        "date = {:<27} # the date of the report, a TOML date without quotes",
+        c.case.date.to_string()
+    );
+    let _ = writeln!(
+        out,
+        "country = {:<24} # the country brief: {}",
+        basic_string(&c.case.country),
+        country
+    );
+    let _ = writeln!(
+        out,
+        "jurisdiction = {:<19} # {}",
+        basic_string(&c.case.jurisdiction),
+        c.profile.tribunal
+    );
+    let _ = writeln!(
+        out,
+        "status = \"draft\"                   # watermarked; \"final\" once the report is ready to sign"
+    );
+    out.push_str(
+        "# appeal_number = \"PA/00000/2026\"  # the tribunal's own reference, once there is one\n",
+    );
+    let tags = c.case.profile.join(", ");
+    let _ = writeln!(
+        out,
+        "# The topics that the applicant's profile ({}) calls for and the {country} brief\n\
+         # covers, in report order. Reorder or remove them to suit; without this line witness\n\
+         # chooses them from applicant.profile.",
+        if tags.is_empty() { "none" } else { &tags }
+    );
+    if !c.uncovered.is_empty() {
+        let _ = writeln!(
+            out,
+            "# The profile also calls for {}, which the {country} brief has no section on.",
+            code_list(c.uncovered)
+        );
+    }
+    let _ = writeln!(out, "topics = {}", string_list(c.topics));
+
+    out.push('\n');
+    if c.workspace_expert {
+        out.push_str(
+            "# The expert comes from witness.toml. An [expert] table here replaces it as a whole\n\
+             # (the keys are not merged), for a case written by someone else.\n\
+             # [expert]\n\
+             # name = \"Dr A. N. Other\"\n",
+        );
+    } else {
+        out.push_str("# The expert who writes and signs the report. witness.toml can hold this for every case.\n");
+        out.push_str("[expert]\n");
+        let _ = writeln!(out, "name = {}", basic_string(&prompt("your name")));
+        out.push_str(
+            "# credentials = \"PhD (Central Asian Politics)\"   # after the name on the cover\n",
+        );
+        out.push_str("# affiliation = \"University of ...\"              # under the signature\n");
+        let _ = writeln!(
+            out,
+            "qualifications = {}",
+            text_block(&prompt(
+                "your qualifications and experience as an expert on this country, in a paragraph or two."
+            ))
+        );
+    }
+
+    out.push_str("\n# Who instructed you. The report lists every instruction, written or oral.\n");
+    out.push_str("[instructing]\n");
+    let _ = writeln!(
+        out,
+        "firm = {}",
+        basic_string(&prompt("the instructing firm"))
+    );
+    let _ = writeln!(
+        out,
+        "solicitor = {}",
+        basic_string(&prompt("the solicitor who instructed you"))
+    );
+    out.push_str("# reference = \"ABC/123\"           # the firm's own reference\n");
+    out.push_str(
+        "\n# One block per instruction, in date order; copy the block for each further one,\n\
+         # oral instructions (calls, meetings) included.\n",
+    );
+    out.push_str("[[instructing.instructions]]\n");
+    let _ = writeln!(
+        out,
+        "date = {:<27} # when the instruction was given",
+        c.case.date.to_string()
+    );
+    out.push_str("kind = \"written\"                   # \"written\" or \"oral\"\n");
+    let _ = writeln!(
+        out,
+        "summary = {}",
+        basic_string(&prompt(
+            "what the instruction said and what it enclosed, in a sentence or two."
+        ))
+    );
+
+    out.push_str("\n# How you went about the report, and what is within your own knowledge.\n");
+    out.push_str("[methodology]\n");
+    out.push_str(
+        "documents = [                      # the case documents you read, one per line\n",
+    );
+    let _ = writeln!(
+        out,
+        "  {},",
+        basic_string(&prompt("the refusal letter, with its date"))
+    );
+    out.push_str("]\n");
+    // Without `approach` the report prints a standard account of the method, which suits
+    // most reports; so the key is offered, not required.
+    out.push_str(
+        "# approach = \"\"\"\n\
+         # How you gathered and weighed the material. Without this key the report says that it\n\
+         # draws on your research and the sources cited, chosen for reliability and currency.\n\
+         # \"\"\"\n",
+    );
+    let _ = writeln!(
+        out,
+        "own_knowledge = {}",
+        text_block(&prompt(
+            "which facts and matters are within your own knowledge, and which come from the sources cited."
+        ))
+    );
+
+    let _ = writeln!(
+        out,
+        "\n# The person the report is about. The report calls them \"{applicant}\"."
+    );
+    out.push_str("[applicant]\n");
+    let name = c
+        .case
+        .applicant
+        .clone()
+        .unwrap_or_else(|| prompt("the applicant's full name"));
+    let _ = writeln!(out, "name = {}", basic_string(&name));
+    let _ = writeln!(
+        out,
+        "nationality = {:<20} # as an adjective: \"..., {} national\" on the cover",
+        basic_string(&c.brief.info.adjective),
+        c.brief.info.adjective
+    );
+    out.push_str("# date_of_birth = 1990-01-31\n");
+    out.push_str("# ethnicity = \"\"\n");
+    out.push_str("# religion = \"\"\n");
+    out.push_str("# gender = \"\"\n");
+    out.push_str("# tribunal_name = \"AB (Country)\"    # how the tribunal names the applicant, if anonymised\n");
+    let _ = writeln!(
+        out,
+        "profile = {:<24} # tags from the catalogue; they chose these topics and questions",
+        string_list(&c.case.profile)
+    );
+
+    out.push_str(
+        "\n# The questions put to you, in the order to answer them. These are the standard ones for\n\
+         # this profile: change them to the words of your letter of instruction, and remove those\n\
+         # you were not asked. Each answer may cite the brief's sources, such as [@source-key],\n\
+         # and may name the parts of the report it rests on: rests_on = [\"risk-on-return\"].\n",
+    );
+    for question in c.questions {
+        out.push_str("\n[[questions]]\n");
+        let _ = writeln!(out, "question = {}", basic_string(question));
+        let _ = writeln!(
+            out,
+            "answer = {}",
+            text_block(&prompt(
+                "your answer. A blank line starts a new numbered paragraph."
+            ))
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "\n# How the conditions in each section of the {country} brief bear on {applicant},\n\
+         # printed after that section. One entry per topic in report.topics."
+    );
+    out.push_str("[analysis]\n");
+    for topic in c.topics {
+        let title = c
+            .catalogue
+            .topic(topic)
+            .map_or(topic.as_str(), |t| t.title.as_str());
+        let _ = writeln!(
+            out,
+            "{topic} = {}",
+            text_block(&prompt(&format!(
+                "how the brief's section \"{title}\" bears on {applicant}."
+            )))
+        );
+    }
+
+    out.push_str("\n# Your opinion. All four parts are required.\n");
+    out.push_str("[opinion]\n");
+    for (key, what) in [
+        (
+            "conclusions",
+            "a summary of your conclusions; it opens the report.".to_string(),
+        ),
+        (
+            "range_of_opinion",
+            "where informed opinion differs, the range of views and why you hold yours."
+                .to_string(),
+        ),
+        (
+            "risk_on_return",
+            format!("the risk {applicant} would face on return, and from whom."),
+        ),
+        (
+            "limitations",
+            "what you have not seen or done, and matters outside your expertise.".to_string(),
+        ),
+    ] {
+        let _ = writeln!(out, "{key} = {}", text_block(&prompt(&what)));
+    }
+    out
+}
+
+/// A TOML basic string: `"..."` with `\` and `"` escaped, and control characters as `\u`.
+fn basic_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML multi-line string holding `text` on its own lines, as case prose is written.
+fn text_block(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace("\"\"\"", "\"\"\\\"");
+    format!("\"\"\"\n{escaped}\n\"\"\"")
+}
+
+fn string_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| basic_string(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn code_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standard_questions_parse_and_cover_every_catalogue_tag() {
+        let catalogue = Catalogue::read(&Workspace::builtin_only().briefs).unwrap();
+        let text: Arc<str> = Arc::from(QUESTIONS);
+        let questions: Questions = toml_file::parse(Path::new("questions.toml"), &text).unwrap();
+        for tag in catalogue.profiles.keys() {
+            assert!(
+                questions.profiles.contains_key(tag),
+                "no questions for {tag}"
+            );
+        }
+        for tag in questions.profiles.keys() {
+            assert!(catalogue.profiles.contains_key(tag), "{tag} is not a tag");
+        }
+    }
+
+    #[test]
+    fn references_come_from_the_file_or_its_folder() {
+        assert_eq!(reference_from_path(Path::new("cases/smith.toml")), "smith");
+        assert_eq!(
+            reference_from_path(Path::new("cases/KGZ 2026/case.toml")),
+            "KGZ 2026"
+        );
+        assert_eq!(reference_from_path(Path::new("a/b:c?.toml")), "b-c");
+        assert_eq!(reference_from_path(Path::new("?.toml")), "CASE-001");
+    }
+
+    #[test]
+    fn strings_are_escaped_for_toml() {
+        assert_eq!(basic_string("a \"b\" \\ c"), r#""a \"b\" \\ c""#);
+        let block = text_block("x \"\"\" y \\");
+        let parsed: toml::Table = toml::from_str(&format!("v = {block}")).unwrap();
+        assert_eq!(parsed["v"].as_str().unwrap(), "x \"\"\" y \\\n");
+    }
+
+    #[test]
+    fn a_new_case_parses_and_has_the_profile_topics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smith.toml");
+        let draft = new_case(
+            &path,
+            &NewCase {
+                country: "kazakhstan".into(),
+                profile: vec!["journalist".into(), "lgbt".into()],
+                jurisdiction: "us-eoir".into(),
+                reference: None,
+                applicant: None,
+                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            },
+        )
+        .unwrap();
+        assert_eq!(draft.reference, "smith");
+        assert_eq!(
+            draft.topics,
+            ["history", "freedom-of-speech", "surveillance", "minorities"]
+        );
+        assert_eq!(draft.uncovered, ["returnees"]);
+        assert!(draft.text.contains("the Respondent's account"));
+        let case: Case = toml::from_str(&draft.text).unwrap();
+        assert_eq!(case.questions.len(), draft.questions);
+        assert_eq!(case.analysis.len(), 4);
+    }
+
+    #[test]
+    fn unknown_choices_are_refused_with_a_suggestion() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.toml");
+        let base = NewCase {
+            country: "kyrgyzstan".into(),
+            profile: vec!["journalist".into()],
+            jurisdiction: "uk-iac".into(),
+            reference: None,
+            applicant: None,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        };
+        let error = |case: NewCase| new_case(&path, &case).unwrap_err().to_string();
+        let e = error(NewCase {
+            country: "kyrgystan".into(),
+            ..base.clone()
+        });
+        assert!(e.contains("--country") && e.contains("`kyrgyzstan`"), "{e}");
+        let e = error(NewCase {
+            profile: vec!["journalst".into()],
+            ..base.clone()
+        });
+        assert!(e.contains("--profile") && e.contains("`journalist`"), "{e}");
+        let e = error(NewCase {
+            jurisdiction: "uk-ica".into(),
+            ..base
+        });
+        assert!(
+            e.contains("--jurisdiction") && e.contains("`uk-iac`"),
+            "{e}"
+        );
+    }
+}

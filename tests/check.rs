@@ -1,0 +1,337 @@
+//! `witness check` through the real binary: each rule triggered by one change to a clean
+//! fixture case, alone; the examples clean; a case bad in ten ways gives ten diagnostics.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// A copy of the check fixture workspace with `replacements` applied to its case file.
+fn fixture(replacements: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("tests/fixtures/check"), dir.path());
+    let case = dir.path().join("case.toml");
+    let mut text = std::fs::read_to_string(&case).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "the fixture contains {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&case, text).unwrap();
+    (dir, case)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Runs `witness check --format json` and returns the codes found and the exit code.
+fn codes(case: &Path) -> (Vec<String>, i32) {
+    let output = run(witness().arg("check").arg("--format").arg("json").arg(case));
+    let codes = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let object: serde_json::Value =
+                serde_json::from_str(line).expect("one JSON object per line");
+            for key in [
+                "severity", "file", "line", "column", "field", "message", "help",
+            ] {
+                assert!(object.get(key).is_some(), "{key} in {line}");
+            }
+            object["code"].as_str().unwrap().to_string()
+        })
+        .collect();
+    (codes, output.status.code().unwrap())
+}
+
+fn triggers(replacements: &[(&str, &str)], expected: &str) {
+    let (_dir, case) = fixture(replacements);
+    let (found, status) = codes(&case);
+    assert_eq!(found, [expected], "exactly {expected}");
+    assert_eq!(status, if expected.starts_with('E') { 1 } else { 0 });
+}
+
+#[test]
+fn the_fixture_and_the_examples_are_clean_of_errors() {
+    let (_dir, case) = fixture(&[]);
+    assert_eq!(codes(&case), (vec![], 0));
+    for example in [
+        "kyrgyzstan-journalist",
+        "kyrgyzstan-uzbek-minority",
+        "uzbekistan-karakalpak-us",
+    ] {
+        let (found, status) = codes(&repo().join("examples").join(example).join("case.toml"));
+        assert_eq!(status, 0, "{example}: {found:?}");
+        assert!(
+            found.iter().all(|c| c.starts_with('W')),
+            "{example}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn schema_and_topic_rules() {
+    triggers(&[("jurisdiction = ", "jurisdicton = ")], "E001");
+    triggers(
+        &[("\"surveillance\"]", "\"surveillance\", \"surveilance\"]")],
+        "E101",
+    );
+    triggers(
+        &[(
+            "[analysis]\n",
+            "[analysis]\nassembly = \"The applicant protested.\"\n",
+        )],
+        "E102",
+    );
+    triggers(
+        &[("\"surveillance\"]", "\"surveillance\", \"returnees\"]")],
+        "E103",
+    );
+    triggers(
+        &[(
+            "[expert]\nname = \"Dr Test Expert\"\nqualifications = \"\"\"\nI have studied Testland for twenty years.\n\"\"\"\n",
+            "",
+        )],
+        "E104",
+    );
+    triggers(
+        &[("\"surveillance\"]", "\"surveillance\", \"surveillance\"]")],
+        "E105",
+    );
+    triggers(
+        &[(
+            "Yes, for the reasons given [@recent-a].\n\"\"\"\n",
+            "Yes, for the reasons given [@recent-a].\n\"\"\"\nrests_on = [\"risk-on-retrun\"]\n",
+        )],
+        "E106",
+    );
+    triggers(
+        &[(
+            "country = \"testland\"",
+            "country = \"testland\"\ntemplate = \"expert-reprot\"",
+        )],
+        "E004",
+    );
+}
+
+#[test]
+fn completeness_rules() {
+    triggers(
+        &[(
+            "[[instructing.instructions]]\ndate = 2026-10-01\nkind = \"written\"\nsummary = \"Letter of instruction.\"\n",
+            "",
+        )],
+        "E110",
+    );
+    triggers(
+        &[(
+            "qualifications = \"\"\"\nI have studied Testland for twenty years.\n\"\"\"\n",
+            "",
+        )],
+        "E111",
+    );
+    triggers(&[("Yes, for the reasons given [@recent-a].", "")], "E112");
+    triggers(&[("The applicant is at risk.", "")], "E113");
+    triggers(&[("Some disagree; I explain why I do not.", "")], "E114");
+    triggers(&[("I have not met the applicant.", "")], "E115");
+    triggers(
+        &[("jurisdiction = \"uk-iac\"", "jurisdiction = \"broken\"")],
+        "E116",
+    );
+    triggers(&[("Detention on arrival is likely.", "")], "E117");
+    triggers(
+        &[(
+            "[methodology]\nown_knowledge = \"\"\"\nNothing in this report is within my own knowledge except where I say so.\n\"\"\"\n",
+            "",
+        )],
+        "W118",
+    );
+}
+
+#[test]
+fn placeholder_and_source_rules() {
+    triggers(
+        &[(
+            "I have not met the applicant.",
+            "I have not met the applicant. TODO: check the file.",
+        )],
+        "E120",
+    );
+    triggers(&[("[@recent-a].\n\"\"\"", "[@recent-c].\n\"\"\"")], "E201");
+    triggers(
+        &[("[@recent-a].\n\"\"\"", "[@incomplete].\n\"\"\"")],
+        "E202",
+    );
+    triggers(
+        &[
+            ("\"surveillance\"]", "\"surveillance\", \"minorities\"]"),
+            ("[analysis]\n", "[analysis]\nminorities = \"Relevant.\"\n"),
+        ],
+        "W210",
+    );
+}
+
+#[test]
+fn currency_rules_warn_in_drafts_and_fail_final_reports() {
+    let stale_section = [
+        ("\"surveillance\"]", "\"surveillance\", \"assembly\"]"),
+        ("[analysis]\n", "[analysis]\nassembly = \"Relevant.\"\n"),
+    ];
+    triggers(&stale_section, "W301");
+    let old_sources = [
+        ("\"surveillance\"]", "\"surveillance\", \"opposition\"]"),
+        ("[analysis]\n", "[analysis]\nopposition = \"Relevant.\"\n"),
+    ];
+    triggers(&old_sources, "W302");
+
+    // History is background: its old sources are expected, so no W302 for it.
+    let (_dir, case) = fixture(&[("status = \"draft\"", "status = \"final\"")]);
+    assert_eq!(
+        codes(&case),
+        (vec![], 0),
+        "old sources in the history section are fine"
+    );
+    triggers(
+        &[
+            old_sources[0],
+            old_sources[1],
+            ("status = \"draft\"", "status = \"final\""),
+        ],
+        "E302",
+    );
+
+    let final_stale = [
+        stale_section[0],
+        stale_section[1],
+        ("status = \"draft\"", "status = \"final\""),
+    ];
+    triggers(&final_stale, "E301");
+    let (_dir, case) = fixture(&final_stale);
+    let output = run(witness().arg("check").arg("--allow-stale").arg(&case));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "--allow-stale turns it back into a warning"
+    );
+    assert!(stderr(&output).contains("warning[W301]"));
+}
+
+#[test]
+fn fit_and_length_rules() {
+    triggers(
+        &[("\"surveillance\"]", "\"surveillance\", \"civil-society\"]")],
+        "W310",
+    );
+    triggers(
+        &[(
+            "profile = [\"journalist\"]",
+            "profile = [\"journalist\", \"jouranlist\"]",
+        )],
+        "W311",
+    );
+    triggers(
+        &[(
+            "surveillance = \"\"\"\nThe applicant's site was blocked.\n\"\"\"\n",
+            "",
+        )],
+        "W312",
+    );
+
+    let (dir, case) = fixture(&[]);
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(
+        dir.path().join("out/TST-001.provenance.json"),
+        "{\"pages\": 27}",
+    )
+    .unwrap();
+    let (found, status) = codes(&case);
+    assert_eq!((found, status), (vec!["W401".to_string()], 0));
+}
+
+#[test]
+fn exit_codes_and_deny_warnings() {
+    let (_dir, case) = fixture(&[(
+        "profile = [\"journalist\"]",
+        "profile = [\"journalist\", \"jouranlist\"]",
+    )]);
+    assert_eq!(
+        run(witness().arg("check").arg(&case)).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(witness().arg("check").arg("--deny-warnings").arg(&case))
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(witness()
+            .arg("check")
+            .arg("--format")
+            .arg("yaml")
+            .arg(&case))
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_case_bad_in_ten_ways_gives_ten_precise_diagnostics() {
+    let (_dir, case) = fixture(&[
+        (
+            "\"surveillance\"]",
+            "\"surveillance\", \"surveilance\", \"returnees\"]",
+        ),
+        (
+            "[[instructing.instructions]]\ndate = 2026-10-01\nkind = \"written\"\nsummary = \"Letter of instruction.\"\n",
+            "",
+        ),
+        (
+            "qualifications = \"\"\"\nI have studied Testland for twenty years.\n\"\"\"\n",
+            "",
+        ),
+        ("Yes, for the reasons given [@recent-a].", ""),
+        ("Some disagree; I explain why I do not.", "TBC"),
+        (
+            "The applicant's site was blocked.",
+            "The site was blocked [@recent-c].",
+        ),
+        (
+            "profile = [\"journalist\"]",
+            "profile = [\"journalist\", \"jouranlist\"]",
+        ),
+        (
+            "[analysis]\n",
+            "[analysis]\nassembly = \"The applicant protested.\"\n",
+        ),
+        (
+            "[methodology]\nown_knowledge = \"\"\"\nNothing in this report is within my own knowledge except where I say so.\n\"\"\"\n",
+            "",
+        ),
+    ]);
+    let (mut found, status) = codes(&case);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "E101", "E102", "E103", "E110", "E111", "E112", "E120", "E201", "W118", "W311"
+        ]
+    );
+    assert_eq!(status, 1);
+    // The human form, as a newcomer sees it, is printed for the record.
+    let output = run(witness().arg("check").arg(&case));
+    let human = stderr(&output);
+    assert!(human.contains("8 errors, 2 warnings"), "{human}");
+    assert!(human.contains("case.toml:"), "{human}");
+}
