@@ -24,6 +24,10 @@ pub struct Options {
     pub keep_typ: bool,
     /// Render a draft even when checks find errors.
     pub force: bool,
+    /// Accept stale sections and sources in a final report (they stay warnings).
+    pub allow_stale: bool,
+    /// PDF standards passed to typst (`--pdf-standard`), such as `a-2b` or `ua-1`.
+    pub pdf_standards: Vec<String>,
     pub timeout: Duration,
 }
 
@@ -34,6 +38,8 @@ impl Default for Options {
             out_dir: None,
             keep_typ: false,
             force: false,
+            allow_stale: false,
+            pdf_standards: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         }
     }
@@ -106,12 +112,16 @@ pub fn render_under(
     control: Control,
 ) -> Result<Rendered> {
     let stop = control.stop;
-    let findings = crate::check::check(inputs);
+    let settings = crate::check::Settings {
+        allow_stale: options.allow_stale,
+        ..crate::check::Settings::from_workspace(&inputs.workspace)
+    };
+    let findings = crate::check::check_with(inputs, &settings);
     let is_draft = inputs.case.case.report.status == crate::load::case::Status::Draft;
     if findings.has_errors() && !(options.force && is_draft) {
         return Err(findings.into());
     }
-    let Diagnostics(warnings) = findings;
+    let Diagnostics(mut warnings) = findings;
 
     let reference = inputs.case.case.report.reference.clone();
     let destination = destination(inputs, options);
@@ -161,6 +171,7 @@ pub fn render_under(
             font_paths: &font_paths,
             creation_timestamp: creation_timestamp(inputs),
             timeout: options.timeout,
+            pdf_standards: &options.pdf_standards,
         },
         control,
     );
@@ -178,6 +189,7 @@ pub fn render_under(
     write::atomic_move(&typeset_pdf, &destination)?;
     let provenance_path = destination.with_extension("provenance.json");
     Provenance::new(inputs, &typst.version, &pdf, pages).write(&provenance_path)?;
+    warnings.extend(crate::check::page_limit(inputs, pages));
 
     Ok(Rendered {
         reference,

@@ -517,6 +517,7 @@ impl Session {
             font_paths: &target.font_paths,
             creation_timestamp: target.creation_timestamp,
             timeout: self.options.timeout,
+            pdf_standards: &self.options.pdf_standards,
         };
         // `typst watch` takes the same flags as `typst compile`: reuse render's command line,
         // so a watched PDF is made exactly as a rendered one.

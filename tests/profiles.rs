@@ -179,3 +179,33 @@ fn us_eoir_karakalpak_with_translation() {
         assert!(text.contains(part), "{part}");
     }
 }
+
+#[test]
+fn standards_pass_through_and_the_page_limit_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    // Forty copies of a long paragraph push the uk-iac example past its 20-page limit.
+    let long =
+        "The Appellant's outlet published investigations of the kind documented above. ".repeat(12);
+    let analysis = format!(
+        "freedom-of-speech = \"\"\"\n{}\n",
+        vec![long; 40].join("\n\n")
+    );
+    let case = example_variant(dir.path(), &[("freedom-of-speech = \"\"\"\n", &analysis)]);
+    let out = dir.path().join("out");
+    let output = run(witness()
+        .arg("render")
+        .arg(&case)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--standard", "a-2b"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("warning[W401]"), "{message}");
+    assert!(message.contains("accepts at most 20"), "{message}");
+    let pdf = std::fs::read(out.join("KGZ-2026-014.pdf")).unwrap();
+    let xmp = String::from_utf8_lossy(&pdf);
+    assert!(
+        xmp.contains("pdfaid:part") || xmp.contains("pdfaid"),
+        "PDF/A identification in the XMP metadata"
+    );
+}

@@ -141,8 +141,7 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
 
 /// W401: the last render ran over the profile's page limit.
 pub fn check_length(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) {
-    let (Some(limit), Some(path)) = (inputs.profile.page_limit, settings.provenance.as_ref())
-    else {
+    let Some(path) = settings.provenance.as_ref() else {
         return;
     };
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -150,17 +149,25 @@ pub fn check_length(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagno
     };
     let pages = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
-        .and_then(|v| v["pages"].as_u64());
-    if let Some(pages) = pages
-        && pages > u64::from(limit)
-    {
-        found.push(
-            inputs
-                .case
-                .error_at("report.jurisdiction", format!("the last render has {pages} pages; the {} accepts at most {limit}", inputs.profile.tribunal))
-                .with_code("W401")
-                .into_warning()
-                .with_help("shorten the report, or apply to the tribunal in writing for permission to exceed the limit"),
-        );
-    }
+        .and_then(|v| v["pages"].as_u64())
+        .and_then(|p| usize::try_from(p).ok());
+    found.extend(page_limit(inputs, pages));
+}
+
+/// The W401 warning for a PDF of `pages` pages, if that is over the profile's limit.
+pub fn page_limit(inputs: &Inputs, pages: Option<usize>) -> Option<Diagnostic> {
+    let (Some(limit), Some(pages)) = (inputs.profile.page_limit, pages) else {
+        return None;
+    };
+    (pages > limit as usize).then(|| {
+        inputs
+            .case
+            .error_at(
+                "report.jurisdiction",
+                format!("the report has {pages} pages; the {} accepts at most {limit}", inputs.profile.tribunal),
+            )
+            .with_code("W401")
+            .into_warning()
+            .with_help("shorten the report, or apply to the tribunal in writing for permission to exceed the limit")
+    })
 }

@@ -2,6 +2,8 @@
 //! typeset. Each rule has a stable code; docs/checks.md lists them all.
 
 mod completeness;
+
+pub use completeness::page_limit;
 mod fit;
 mod placeholders;
 mod sources;

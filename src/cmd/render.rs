@@ -34,6 +34,13 @@ pub struct RenderArgs {
     /// Render a draft even if checks find errors.
     #[arg(long)]
     pub force: bool,
+    /// Accept stale sections and sources in a final report (they stay warnings).
+    #[arg(long)]
+    pub allow_stale: bool,
+    /// Make the PDF conform to a standard: a-2b for archiving (PDF/A-2b), ua-1 for
+    /// accessibility (PDF/UA-1). Repeat for both.
+    #[arg(long, value_name = "STANDARD", value_parser = ["a-2b", "a-3b", "a-4", "ua-1"])]
+    pub standard: Vec<String>,
     /// Render this many cases at once, each with its own typst (default: the number of cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -81,6 +88,8 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             out_dir: args.out_dir.clone(),
             keep_typ: args.keep_typ,
             force: args.force,
+            allow_stale: args.allow_stale,
+            pdf_standards: args.standard.clone(),
             timeout: Duration::from_secs(args.timeout),
         },
         typst,

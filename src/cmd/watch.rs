@@ -55,10 +55,11 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     let options = Options {
         output: args.output.clone(),
         out_dir: args.out_dir.clone(),
+        timeout: Duration::from_secs(args.timeout),
         keep_typ: false,
         // Drafts are typeset despite check errors anyway, finals never (see watch::Session).
         force: false,
-        timeout: Duration::from_secs(args.timeout),
+        ..Options::default()
     };
     let session = Session::new(&args.case, typst, options)?;
     // Ctrl-C and SIGTERM ask the session to stop between steps, so it never leaves half a

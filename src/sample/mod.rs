@@ -161,6 +161,7 @@ pub fn make(
         font_paths: &font_paths,
         creation_timestamp: timestamp,
         timeout: options.timeout,
+        pdf_standards: &[],
     })?;
 
     let leaks = leak::find_leaks(&pdf, &personal)?;

@@ -26,6 +26,8 @@ pub struct Job<'a> {
     /// Seconds since the Unix epoch written into the PDF, so equal inputs give equal bytes.
     pub creation_timestamp: i64,
     pub timeout: Duration,
+    /// PDF standards to conform to, such as `a-2b` (archiving) or `ua-1` (accessibility).
+    pub pdf_standards: &'a [String],
 }
 
 /// How often a waiting render looks at its stop flag: the longest Ctrl-C waits for typst to go.
@@ -75,6 +77,11 @@ impl Typst {
             .arg("short");
         for fonts in job.font_paths {
             command.arg("--font-path").arg(fonts);
+        }
+        if !job.pdf_standards.is_empty() {
+            command
+                .arg("--pdf-standard")
+                .arg(job.pdf_standards.join(","));
         }
         command.arg(job.build_folder.join(job.main)).arg(job.output);
         command
