@@ -21,8 +21,8 @@ done
 cat >"$work/fake-typst" <<FAKE
 #!/bin/sh
 [ "\$1" = --version ] && { echo "typst 0.15.1 (stand-in)"; exit 0; }
-for last; do :; done
-cp "$work/one/KGZ-2026-014.pdf" "\$last"
+for arg; do case "\$arg" in *.pdf) out=\$arg;; esac; done
+cp "$work/one/KGZ-2026-014.pdf" "\$out"
 FAKE
 chmod +x "$work/fake-typst"
 
@@ -32,12 +32,20 @@ hyperfine --warmup 1 --runs "${RUNS:-3}" -N \
   -n "witness render, {n} cases" "$witness render $work/cases-{n} --out-dir $work/out-{n} -q"
 cat "$work/time.md"
 
-max_rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+# Peak resident memory in MiB, the median of three runs. GNU time reports the largest of the
+# process and the children it waited for, so with the real typst that is typst's peak.
+max_rss() {
+  for run in 1 2 3; do
+    rm -rf "$work/rss"
+    /usr/bin/time -o "$work/rss.txt" -f %M "$@" --out-dir "$work/rss" -q
+    cat "$work/rss.txt"
+  done | sort -n | sed -n 2p | awk '{printf "%.1f", $1 / 1024}'
+}
 echo
 echo "| cases | max RSS, witness and its typst [MiB] | max RSS, witness alone [MiB] |"
 echo "|---:|---:|---:|"
 for n in $counts; do
-  with_typst=$(max_rss "$witness" render "$work/cases-$n" --out-dir "$work/rss-$n" -q)
-  alone=$(max_rss "$witness" render "$work/cases-$n" --out-dir "$work/alone-$n" -q --typst "$work/fake-typst")
-  printf '| %s | %.1f | %.1f |\n' "$n" "$(echo "$with_typst/1024" | bc -l)" "$(echo "$alone/1024" | bc -l)"
+  with_typst=$(max_rss "$witness" render "$work/cases-$n")
+  alone=$(max_rss "$witness" render "$work/cases-$n" --typst "$work/fake-typst")
+  echo "| $n | $with_typst | $alone |"
 done

@@ -151,6 +151,7 @@ fn shards_together_cover_the_set_exactly_once() {
         let (output, records) = render_json(&args);
         assert!(output.status.success(), "{}", stderr(&output));
         let (summary, done) = records.split_last().unwrap();
+        assert_eq!(summary["shard"], shard);
         assert_eq!(summary["cases"].as_u64().unwrap() as usize, done.len());
         assert!((1..=2).contains(&done.len()), "near-equal slices: {done:?}");
         for record in done {

@@ -136,6 +136,7 @@ struct Reporter {
     bar: ProgressBar,
     /// Failures so far, shown beside the bar.
     failed: usize,
+    shard: Option<Shard>,
 }
 
 impl Reporter {
@@ -161,6 +162,7 @@ impl Reporter {
             batch,
             bar,
             failed: 0,
+            shard: args.shard,
         }
     }
 
@@ -232,6 +234,7 @@ impl Reporter {
                 let mut object = serde_json::to_value(summary).expect("a summary serialises");
                 object["type"] = json!("summary");
                 object["jobs"] = json!(settings.jobs);
+                object["shard"] = json!(self.shard.map(|s| s.to_string()));
                 print_line(&object.to_string());
             }
             Format::Text if self.quiet => {}
