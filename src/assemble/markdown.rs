@@ -58,8 +58,13 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
         depth: 0,
         settings,
         footnotes: &footnotes,
+        footnote_labels: HashMap::new(),
+        footnote_prefix: footnote_prefix(&settings.origin),
+        expanding: Vec::new(),
         line_starts: line_starts(markdown),
         code: None,
+        nesting: 0,
+        wrapped: Vec::new(),
     };
     for (event, range) in body {
         let starts_block = matches!(
@@ -92,9 +97,67 @@ struct Writer<'a> {
     depth: usize,
     settings: &'a Settings,
     footnotes: &'a HashMap<String, Vec<Event<'a>>>,
+    /// Footnotes already emitted, by Markdown label, with the Typst label they were given:
+    /// a second reference points at the first (`#footnote(<label>)`), as Markdown means, and
+    /// each body is emitted once, so nested references cannot multiply the output.
+    footnote_labels: HashMap<String, String>,
+    /// Starts every Typst footnote label, unique to the section (its origin) within a report.
+    footnote_prefix: String,
+    /// Footnotes whose body is being emitted; a reference to one of them from inside itself
+    /// is a cycle (fuzzing found `[^a]: see [^a]` overflowing the stack) and stays literal.
+    expanding: Vec<String>,
     line_starts: Vec<usize>,
     /// Inside a code block: its language and text so far, emitted whole as `#raw`.
     code: Option<(String, String)>,
+    /// How many Typst calls (quotes, lists, emphasis, links, footnotes…) enclose the
+    /// current event; see [`MAX_NESTING`].
+    nesting: usize,
+    /// For each open Markdown tag that may wrap others: whether its Typst call was emitted
+    /// (`false`: too deep, its content goes into the enclosing call instead).
+    wrapped: Vec<bool>,
+}
+
+/// The deepest nesting of Typst calls emitted; anything deeper keeps its text but not its
+/// structure. typst refuses deep nesting (parsing depth 256; show-rule depth 64, of which a
+/// block quote with a paragraph in it takes four), and fuzzing found a brief line of 184 `>`
+/// (quotes in quotes) that made source typst could not parse. Eight leaves room for the
+/// report template's own nesting; no real brief comes near it.
+const MAX_NESTING: usize = 8;
+
+/// Tags emitted as a Typst call that can hold further calls, and so count toward
+/// [`MAX_NESTING`].
+fn nests(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Table(_)
+            | Tag::Heading { .. }
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// Tags that are parts of a list or table: emitted exactly when their list or table is.
+fn is_part(tag: &Tag) -> bool {
+    matches!(tag, Tag::Item | Tag::TableHead | Tag::TableCell)
+}
+
+/// `witness-fn-<hash of origin>`: Typst labels must be unique in the whole report, and each
+/// section (or CV) has its own origin. FNV-1a, so the label (and the PDF) is the same on every
+/// build and every machine.
+fn footnote_prefix(origin: &str) -> String {
+    let hash = origin
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    format!("witness-fn-{hash:x}")
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -131,8 +194,50 @@ impl Writer<'_> {
         }
         self.flush_text();
         match event {
+            Event::Start(tag) if nests(&tag) => {
+                let wrap = self.nesting < MAX_NESTING;
+                self.wrapped.push(wrap);
+                if wrap {
+                    self.nesting += 1;
+                    self.start(tag);
+                }
+            }
+            Event::Start(tag) if is_part(&tag) => {
+                let wrap = self.wrapped.last().copied().unwrap_or(true);
+                self.wrapped.push(wrap);
+                if wrap {
+                    self.start(tag);
+                }
+            }
             Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(tag),
+            Event::End(tag) => {
+                let nested = matches!(
+                    tag,
+                    TagEnd::BlockQuote(_)
+                        | TagEnd::List(_)
+                        | TagEnd::Table
+                        | TagEnd::Heading(_)
+                        | TagEnd::Emphasis
+                        | TagEnd::Strong
+                        | TagEnd::Strikethrough
+                        | TagEnd::Superscript
+                        | TagEnd::Subscript
+                        | TagEnd::Link
+                        | TagEnd::Image
+                );
+                let part = matches!(tag, TagEnd::Item | TagEnd::TableHead | TagEnd::TableCell);
+                if !(nested || part) {
+                    self.end(tag);
+                } else if self.wrapped.pop().unwrap_or(true) {
+                    if nested {
+                        self.nesting -= 1;
+                    }
+                    self.end(tag);
+                } else {
+                    // A flattened item or cell: keep it apart from the next one.
+                    self.out.push(' ');
+                }
+            }
             Event::Code(code) => {
                 self.out.push_str("#raw(");
                 self.out.push_str(&escape::string(&code));
@@ -144,20 +249,38 @@ impl Writer<'_> {
             Event::InlineMath(math) | Event::DisplayMath(math) => {
                 escape::push_markup(&mut self.out, &math)
             }
-            Event::FootnoteReference(label) => match self.footnotes.get(label.as_ref()) {
-                Some(events) => {
-                    self.out.push_str("#footnote[");
-                    self.depth += 1;
-                    for event in events.clone() {
-                        self.event(event);
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                match self.footnotes.get(&label) {
+                    Some(_) if self.expanding.contains(&label) || self.nesting >= MAX_NESTING => {
+                        escape::push_markup(&mut self.out, &format!("[^{label}]"))
                     }
-                    self.flush_text();
-                    self.depth -= 1;
-                    trim_parbreaks(&mut self.out);
-                    self.out.push(']');
+                    Some(_) if self.footnote_labels.contains_key(&label) => {
+                        let typst_label = &self.footnote_labels[&label];
+                        self.out.push_str(&format!("#footnote(<{typst_label}>)"));
+                    }
+                    Some(events) => {
+                        let typst_label =
+                            format!("{}-{}", self.footnote_prefix, self.footnote_labels.len());
+                        self.footnote_labels
+                            .insert(label.clone(), typst_label.clone());
+                        self.expanding.push(label);
+                        self.out.push_str("#footnote[");
+                        self.depth += 1;
+                        self.nesting += 1;
+                        for event in events.clone() {
+                            self.event(event);
+                        }
+                        self.flush_text();
+                        self.nesting -= 1;
+                        self.depth -= 1;
+                        self.expanding.pop();
+                        trim_parbreaks(&mut self.out);
+                        self.out.push_str(&format!("]<{typst_label}>"));
+                    }
+                    None => escape::push_markup(&mut self.out, &format!("[^{label}]")),
                 }
-                None => escape::push_markup(&mut self.out, &format!("[^{label}]")),
-            },
+            }
             Event::SoftBreak => self.out.push(' '),
             Event::HardBreak => self.out.push_str("#linebreak()"),
             Event::Rule => self.out.push_str("#line(length: 100%)\n\n"),
@@ -213,6 +336,9 @@ impl Writer<'_> {
             Tag::Strikethrough => self.out.push_str("#strike["),
             Tag::Superscript => self.out.push_str("#super["),
             Tag::Subscript => self.out.push_str("#sub["),
+            // typst refuses an empty URL ("URL must not be empty"), which Markdown allows
+            // (`[text]()`, found by fuzzing): such a link is just its text.
+            Tag::Link { dest_url, .. } if dest_url.trim().is_empty() => self.out.push_str("#["),
             Tag::Link { dest_url, .. } => {
                 self.out.push_str("#link(");
                 self.out.push_str(&escape::string(&dest_url));
@@ -332,6 +458,45 @@ mod tests {
             out.contains("\\#read\\(\"\\/etc\\/passwd\"\\) \\$x\\$ \\<l\\> \\@l"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn footnote_cycles_stay_literal_and_repeats_point_at_the_first() {
+        // A footnote citing itself once overflowed the stack (found by fuzzing).
+        let out = convert("Text[^a].\n\n[^a]: See [^a] and [^b].\n\n[^b]: B.\n\nAgain[^a].");
+        assert!(out.contains("See \\[^a\\] and #footnote[B\\.]<"), "{out}");
+        let label = out
+            .split("]<")
+            .nth(2)
+            .and_then(|s| s.split('>').next())
+            .unwrap();
+        assert!(out.contains(&format!("Again#footnote(<{label}>)")), "{out}");
+    }
+
+    #[test]
+    fn nesting_deeper_than_typst_allows_is_flattened_but_keeps_its_text() {
+        // 184 quotes in quotes made source typst could not parse (found by fuzzing).
+        let deep = format!("{}deep text\n", ">".repeat(184));
+        let out = convert(&deep);
+        assert_eq!(out.matches("#quote(").count(), MAX_NESTING, "{out}");
+        assert!(out.contains("deep text"), "{out}");
+        let lists: String = (0..40)
+            .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+            .collect();
+        let out = convert(&lists);
+        assert_eq!(out.matches("#list(").count(), MAX_NESTING, "{out}");
+        assert!(out.contains("item 39"), "{out}");
+        let notes: String = (0..40)
+            .map(|i| format!("[^{i}]: see[^{}]\n\n", i + 1))
+            .collect();
+        let out = convert(&format!("Text[^0].\n\n{notes}"));
+        assert_eq!(out.matches("#footnote[").count(), MAX_NESTING, "{out}");
+    }
+
+    #[test]
+    fn a_link_without_an_address_is_its_text() {
+        // typst refuses `#link("")` (found by fuzzing).
+        assert!(convert("[text]()").contains("#[text]"));
     }
 
     #[test]

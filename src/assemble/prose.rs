@@ -12,9 +12,9 @@ use super::escape;
 pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     out.push_str(&format!("// origin: {}\n", escape::comment(origin)));
-    for paragraph in paragraphs(text) {
+    for lines in paragraph_lines(text) {
         out.push_str(if numbered { "#np[" } else { "#par[" });
-        push_inline(&mut out, &paragraph);
+        push_lines(&mut out, lines.into_iter());
         out.push_str("]\n\n");
     }
     out
@@ -23,30 +23,53 @@ pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
 /// One line of prose (a name, a title) with its citations, for use inside other markup.
 pub fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
-    push_inline(&mut out, &collapse_whitespace(text));
+    let lines: Vec<String> = text.lines().map(collapse_whitespace).collect();
+    push_lines(
+        &mut out,
+        lines.iter().map(String::as_str).filter(|l| !l.is_empty()),
+    );
     out
 }
 
-/// Paragraphs separated by blank lines, each with its whitespace collapsed.
-pub fn paragraphs(text: &str) -> Vec<String> {
+/// Lines joined by spaces, each with its citations. Citations are looked for line by line,
+/// as the check looks for them (`citation::find` on the field): a citation broken across two
+/// lines is literal text in both. (Joining the lines first made `[@key` + newline + `]` a
+/// citation the check never saw, so a wrong key reached typst; found by fuzzing.)
+fn push_lines<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
+    for (i, line) in lines.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_inline(out, line);
+    }
+}
+
+/// The trimmed lines of each paragraph; paragraphs are separated by blank lines.
+fn paragraph_lines(text: &str) -> Vec<Vec<&str>> {
     let mut paragraphs = Vec::new();
-    let mut current = String::new();
+    let mut current = Vec::new();
     for line in text.lines() {
-        if line.trim().is_empty() {
+        let line = line.trim();
+        if line.is_empty() {
             if !current.is_empty() {
                 paragraphs.push(std::mem::take(&mut current));
             }
-            continue;
+        } else {
+            current.push(line);
         }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(line.trim());
     }
     if !current.is_empty() {
         paragraphs.push(current);
     }
     paragraphs
+}
+
+/// Paragraphs separated by blank lines, each with its whitespace collapsed.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    paragraph_lines(text)
+        .into_iter()
+        .map(|lines| lines.join(" "))
+        .collect()
 }
 
 fn collapse_whitespace(text: &str) -> String {
@@ -90,6 +113,20 @@ mod tests {
             out,
             "// origin: case.toml: analysis.history\n#np[One line\\.]\n\n#np[Two #cite(label(\"k\"), supplement: [p\\. 3])\\.]\n\n"
         );
+    }
+
+    #[test]
+    fn a_citation_broken_across_lines_stays_literal_as_the_check_sees_it() {
+        let text = "Acts nationally [@usdos-hr-2024\n]. Also [@a,\np. 3].";
+        assert!(
+            crate::citation::find(text).is_empty(),
+            "the check finds none"
+        );
+        let out = to_typst(text, true, "o");
+        assert!(!out.contains("#cite"), "{out}");
+        assert!(out.contains("\\[\\@usdos\\-hr\\-2024 \\]"), "{out}");
+        assert!(!inline(text).contains("#cite"));
+        assert_eq!(inline("a  [@k]\n  b"), "a #cite(label(\"k\")) b");
     }
 
     #[test]
