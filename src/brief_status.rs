@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::citation;
 use crate::diagnostic::Diagnostic;
+use crate::load::briefs::Source;
 use crate::load::workspace::Staleness;
 use crate::load::{Brief, Catalogue, Workspace};
 
@@ -195,12 +196,8 @@ pub struct SectionDetail {
 
 #[derive(Debug, Serialize)]
 pub struct SourceDetail {
-    pub key: String,
-    pub title: Option<String>,
-    pub publisher: Option<String>,
-    pub published: Option<String>,
-    pub url: Option<String>,
-    pub accessed: Option<String>,
+    #[serde(flatten)]
+    pub source: Source,
     /// The topics whose sections cite this source; empty for a source nothing cites.
     pub cited_by: Vec<String>,
 }
@@ -255,12 +252,7 @@ impl Detail {
             .sources
             .iter()
             .map(|source| SourceDetail {
-                key: source.key.clone(),
-                title: source.title.clone(),
-                publisher: source.publisher.clone(),
-                published: source.published.clone(),
-                url: source.url.clone(),
-                accessed: source.accessed.clone(),
+                source: source.clone(),
                 cited_by: sections
                     .iter()
                     .filter(|s| s.cites.contains(&source.key))
@@ -331,7 +323,7 @@ mod tests {
         let cpj = detail
             .sources
             .iter()
-            .find(|s| s.key == "cpj-temirov-2024")
+            .find(|s| s.source.key == "cpj-temirov-2024")
             .unwrap();
         assert!(cpj.cited_by.contains(&"freedom-of-speech".to_string()));
         assert!(detail.sections.iter().all(|s| s.missing.is_empty()));

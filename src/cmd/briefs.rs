@@ -258,15 +258,16 @@ fn detail_table(detail: &Detail) -> String {
     let key_width = detail
         .sources
         .iter()
-        .map(|s| s.key.len())
+        .map(|s| s.source.key.len())
         .chain([3])
         .max()
         .unwrap_or(3);
-    for source in &detail.sources {
-        let cited = if source.cited_by.is_empty() {
+    for detail in &detail.sources {
+        let source = &detail.source;
+        let cited = if detail.cited_by.is_empty() {
             paint.yellow("not cited")
         } else {
-            format!("cited by {}", source.cited_by.join(", "))
+            format!("cited by {}", detail.cited_by.join(", "))
         };
         let described: Vec<&str> = [&source.publisher, &source.title, &source.published]
             .into_iter()

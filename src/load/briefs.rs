@@ -217,7 +217,7 @@ fn mask_outside(text: &str, keep: std::ops::Range<usize>) -> String {
 }
 
 /// One source in a brief's bibliography, reduced to what witness checks and shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Source {
     pub key: String,
     pub title: Option<String>,

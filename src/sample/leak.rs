@@ -79,7 +79,7 @@ impl Haystack {
         if needle.is_empty() {
             return false;
         }
-        let variants = [needle.clone(), reverse_rtl(&needle)];
+        let variants = [needle.clone(), visual_order(&needle)];
         variants.iter().any(|n| {
             if n.chars().count() >= LOOSE_MATCH_CHARS {
                 let squeezed: String = n
@@ -124,7 +124,7 @@ fn undo_line_hyphenation(text: &str) -> String {
 }
 
 /// Right-to-left runs reversed: PDF text extraction can return them in visual order.
-fn reverse_rtl(text: &str) -> String {
+pub fn visual_order(text: &str) -> String {
     let is_rtl = |c: char| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF);
     let mut out = String::new();
     let mut run = String::new();

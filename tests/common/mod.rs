@@ -101,20 +101,7 @@ pub fn example_variant(dir: &Path, replacements: &[(&str, &str)]) -> PathBuf {
 /// `text` with each run of right-to-left letters reversed: the visual order in which a PDF
 /// stores them, and in which pdf-extract (which does no bidi reordering) returns them.
 pub fn visual_order(text: &str) -> String {
-    let is_rtl = |c: char| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF);
-    let mut out = String::new();
-    let mut run = String::new();
-    for c in text.chars() {
-        if is_rtl(c) {
-            run.push(c);
-        } else {
-            out.extend(run.chars().rev());
-            run.clear();
-            out.push(c);
-        }
-    }
-    out.extend(run.chars().rev());
-    out
+    witness::sample::leak::visual_order(text)
 }
 
 /// Whether the extracted `text` holds `wanted` literally, in logical or visual order.
