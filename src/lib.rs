@@ -14,6 +14,7 @@ pub mod check;
 pub mod citation;
 pub mod diagnostic;
 pub mod load;
+pub mod lookup;
 pub mod render;
 pub mod sample;
 pub mod scaffold;

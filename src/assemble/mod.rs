@@ -37,11 +37,7 @@ impl Template {
         let main_path = format!("{name}/main.typ.hbs");
         // The name becomes a path below the templates folder: a name such as `../../etc`
         // must not reach outside it, so only a plain folder name is looked up.
-        let plain = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        let found = if plain {
+        let found = if crate::lookup::is_plain_name(name) {
             templates.read_text(&main_path)?
         } else {
             None

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
-use crate::load::toml_file::did_you_mean;
+use crate::lookup;
 
 pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     check_topics(inputs, found);
@@ -24,10 +24,7 @@ fn check_rests_on(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             if parts.contains(&part.as_str()) {
                 continue;
             }
-            let help = match did_you_mean(part, parts.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("an answer can rest on: {}", parts.join(", ")),
-            };
+            let help = lookup::help(part, &parts, "an answer can rest on");
             found.push(
                 inputs
                     .case
@@ -49,10 +46,7 @@ fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     for (i, topic) in topics.iter().enumerate() {
         let field = format!("report.topics[{i}]");
         if inputs.catalogue.topic(topic).is_none() && inputs.brief.section(topic).is_none() {
-            let help = match did_you_mean(topic, known()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("known topics: {}", known().collect::<Vec<_>>().join(", ")),
-            };
+            let help = lookup::help(topic, &known().collect::<Vec<_>>(), "known topics");
             found.push(
                 case.error_at(&field, format!("unknown topic `{topic}`"))
                     .with_code("E101")
@@ -99,10 +93,7 @@ fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             )
             .with_help("add the topic to report.topics, or remove this analysis")
         } else {
-            let help = match did_you_mean(topic, topics.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the report's topics: {}", topics.join(", ")),
-            };
+            let help = lookup::help(topic, &topics, "the report's topics");
             case.error_at(&field, format!("analysis for unknown topic `{topic}`"))
                 .with_help(help)
         };
@@ -151,18 +142,8 @@ fn check_profile_fit(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         let field = format!("applicant.profile[{i}]");
         match catalogue.profiles.get(tag) {
             None => {
-                let help = match did_you_mean(tag, catalogue.profiles.keys().map(String::as_str)) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "tags the catalogue knows: {}",
-                        catalogue
-                            .profiles
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
+                let tags: Vec<&str> = catalogue.profiles.keys().map(String::as_str).collect();
+                let help = lookup::help(tag, &tags, "tags the catalogue knows");
                 found.push(
                     case.error_at(&field, format!("no topic covers the profile tag `{tag}`"))
                         .with_code("W311")

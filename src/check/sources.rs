@@ -8,7 +8,7 @@ use crate::citation;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
 use crate::load::briefs::Source;
-use crate::load::toml_file::did_you_mean;
+use crate::lookup::did_you_mean;
 
 pub fn check(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) {
     check_citations(inputs, found);

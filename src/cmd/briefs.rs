@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use witness::brief_status::{Detail, Origin, Overview};
 use witness::diagnostic::{self, Diagnostic};
-use witness::load::{Brief, Catalogue, Workspace};
+use witness::load::{Catalogue, Workspace};
 
 use super::paint::{self, Paint};
 
@@ -152,20 +152,8 @@ fn show(
     as_of: NaiveDate,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let known = workspace.briefs.folders();
-    let brief = if known.iter().any(|k| k == country) {
-        Brief::read(&workspace.briefs, country)?
-    } else {
-        None
-    };
-    let Some(brief) = brief else {
-        let help =
-            match witness::load::toml_file::did_you_mean(country, known.iter().map(String::as_str))
-            {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("countries with a brief: {}", known.join(", ")),
-            };
-        anyhow::bail!("no country brief for `{country}`\n  help: {help}");
+    let Some(brief) = witness::load::find_brief(workspace, country)? else {
+        return Err(witness::load::unknown_country(workspace, country).for_option("briefs show"));
     };
     let catalogue = Catalogue::read(&workspace.briefs)?;
     let detail = Detail::new(&brief, &catalogue, &workspace.config.staleness, as_of);

@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod briefs;
 pub mod case;
+pub mod confine;
 pub mod profile;
 pub mod toml_file;
 pub mod tree;
@@ -97,27 +98,46 @@ pub fn load_case(case: CaseFile, shared: &dyn Shared) -> Result<Inputs, Diagnost
 /// The brief for the case's country, or an error at `report.country` that lists the choices.
 pub fn load_brief(case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
     let country = &case.case.report.country;
-    let valid_id = !country.is_empty()
-        && country
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    let found = if valid_id {
-        Brief::read(&workspace.briefs, country)?
-    } else {
-        None
-    };
-    found.ok_or_else(|| {
-        let known = workspace.briefs.folders();
-        let help = match toml_file::did_you_mean(country, known.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("countries with a brief: {}", known.join(", ")),
-        };
-        case.error_at(
-            "report.country",
-            format!("no country brief for `{country}`"),
-        )
-        .with_help(help)
-    })
+    find_brief(workspace, country)?
+        .ok_or_else(|| unknown_country(workspace, country).at(case, "report.country"))
+}
+
+/// The workspace's brief for `country`, `None` when there is none (or the name is no name).
+pub fn find_brief(workspace: &Workspace, country: &str) -> Result<Option<Brief>, Diagnostic> {
+    if !crate::lookup::is_plain_name(country) {
+        return Ok(None);
+    }
+    Brief::read(&workspace.briefs, country)
+}
+
+/// A name that names nothing in the workspace: what to say, for the caller to place.
+#[derive(Debug, Clone)]
+pub struct Unknown {
+    /// "no country brief for `peru`".
+    pub message: String,
+    /// "did you mean …?", or the names there are.
+    pub help: String,
+}
+
+impl Unknown {
+    /// The problem, located at `field` of the case file.
+    pub fn at(self, case: &CaseFile, field: &str) -> Diagnostic {
+        case.error_at(field, self.message).with_help(self.help)
+    }
+
+    /// The problem as a command-line error about `option` (`--country`).
+    pub fn for_option(self, option: &str) -> anyhow::Error {
+        anyhow::anyhow!("{option}: {}\n  help: {}", self.message, self.help)
+    }
+}
+
+/// Why `country` has no brief, with the near miss or the countries there are.
+pub fn unknown_country(workspace: &Workspace, country: &str) -> Unknown {
+    let known = workspace.briefs.folders();
+    Unknown {
+        message: format!("no country brief for `{country}`"),
+        help: crate::lookup::help(country, &known, "countries with a brief"),
+    }
 }
 
 /// Reads a UTF-8 text file, refusing oversized and binary files with a located message.

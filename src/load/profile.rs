@@ -51,31 +51,34 @@ fn default_statement_heading() -> String {
 }
 
 impl Profile {
+    /// The profile the case's `report.jurisdiction` names, or an error there.
     pub fn read(templates: &Layers, case: &CaseFile) -> Result<Self, Diagnostic> {
         let id = &case.case.report.jurisdiction;
-        let safe = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        let found = if safe {
-            templates.read_text(&format!("{FOLDER}/{id}.toml"))?
-        } else {
-            None
-        };
-        let Some(source) = found else {
-            let known: Vec<String> = templates
-                .files_in(FOLDER)
-                .into_iter()
-                .filter_map(|f| f.strip_suffix(".toml").map(str::to_string))
-                .collect();
-            let help = match toml_file::did_you_mean(id, known.iter().map(String::as_str)) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("jurisdictions with a profile: {}", known.join(", ")),
-            };
-            return Err(case
-                .error_at(
-                    "report.jurisdiction",
-                    format!("unknown jurisdiction `{id}`"),
-                )
-                .with_help(help));
-        };
-        toml_file::parse(&source.path, &source.text)
+        Self::find(templates, id)?
+            .ok_or_else(|| unknown_jurisdiction(templates, id).at(case, "report.jurisdiction"))
+    }
+
+    /// The profile `id`, `None` when there is none.
+    pub fn find(templates: &Layers, id: &str) -> Result<Option<Self>, Diagnostic> {
+        if !crate::lookup::is_plain_name(id) {
+            return Ok(None);
+        }
+        match templates.read_text(&format!("{FOLDER}/{id}.toml"))? {
+            Some(source) => toml_file::parse(&source.path, &source.text).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Why `id` has no profile, with the near miss or the jurisdictions there are.
+pub fn unknown_jurisdiction(templates: &Layers, id: &str) -> crate::load::Unknown {
+    let known: Vec<String> = templates
+        .files_in(FOLDER)
+        .into_iter()
+        .filter_map(|f| f.strip_suffix(".toml").map(str::to_string))
+        .collect();
+    crate::load::Unknown {
+        message: format!("unknown jurisdiction `{id}`"),
+        help: crate::lookup::help(id, &known, "jurisdictions with a profile"),
     }
 }

@@ -10,6 +10,7 @@ use serde_path_to_error::Segment;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::Diagnostic;
+use crate::lookup::did_you_mean;
 
 /// Parses `text`, the content of `file`, into `T`.
 pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Diagnostic> {
@@ -146,24 +147,6 @@ fn explain(message: &str) -> (String, Option<String>) {
         );
     }
     (message.to_string(), None)
-}
-
-/// The closest candidate by edit distance, when it is close enough to be a typo.
-pub fn did_you_mean<'a>(
-    given: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&given.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// Byte span of the value at `field`, a path like `questions[1].answer`; for a key that is

@@ -146,7 +146,7 @@ impl Workspace {
         ];
         for (field, path) in paths {
             if let Some(path) = path
-                && !super::attachments::lies_inside(&root, path)
+                && !super::confine::lies_inside(&root, path)
             {
                 let help = if field == "folders.output" {
                     "give a folder inside the workspace, or pass --out-dir to write elsewhere"

@@ -225,14 +225,8 @@ fn fictional_inputs(
     settings: &SampleSettings,
 ) -> Result<Inputs> {
     let catalogue = Catalogue::read(&workspace.briefs)?;
-    let brief = Brief::read(&workspace.briefs, country)?.ok_or_else(|| {
-        let known = countries(workspace);
-        let help = match toml_file::did_you_mean(country, known.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!("countries with a brief: {}", known.join(", ")),
-        };
-        anyhow::anyhow!("no country brief for `{country}`\n  help: {help}")
-    })?;
+    let brief = load::find_brief(workspace, country)?
+        .ok_or_else(|| load::unknown_country(workspace, country).for_option("sample"))?;
     let topics: Vec<String> = catalogue
         .topic_ids()
         .filter(|t| brief.section(t).is_some())
@@ -307,7 +301,7 @@ fn sample_context(
     let mut files = Vec::new();
     let logo_file = match (&own.logo, &workspace.root) {
         (Some(logo), Some(root)) => {
-            let path = load::attachments::contained(root, logo, std::slice::from_ref(root))
+            let path = load::confine::contained(root, logo, std::slice::from_ref(root))
                 .map_err(|m| anyhow::anyhow!("brand.logo in witness.toml: {m}"))?;
             let extension = path
                 .extension()

@@ -13,7 +13,7 @@ use include_dir::Dir;
 use serde::Deserialize;
 
 use crate::load::case::Case;
-use crate::load::toml_file::{self, did_you_mean};
+use crate::load::toml_file;
 use crate::load::tree::{BUILTIN_BRIEFS, BUILTIN_TEMPLATES};
 use crate::load::workspace::FILE_NAME;
 use crate::load::{Brief, Catalogue, Profile, Workspace};
@@ -248,23 +248,16 @@ pub fn new_case(path: &Path, case: &NewCase) -> Result<CaseDraft> {
     let workspace = Workspace::discover(existing)?;
     let catalogue = Catalogue::read(&workspace.briefs)?;
 
-    let countries = workspace.briefs.folders();
-    if !countries.contains(&case.country) {
-        bail!(
-            "--country: no country brief for `{}`\n  help: {}",
-            case.country,
-            suggestion(&case.country, &countries, "countries with a brief")
-        );
-    }
-    let brief = Brief::read(&workspace.briefs, &case.country)?
-        .with_context(|| format!("--country: the brief for `{}` cannot be read", case.country))?;
+    let brief = crate::load::find_brief(&workspace, &case.country)?.ok_or_else(|| {
+        crate::load::unknown_country(&workspace, &case.country).for_option("--country")
+    })?;
 
     let tags: Vec<String> = catalogue.profiles.keys().cloned().collect();
     for tag in &case.profile {
         if !catalogue.profiles.contains_key(tag) {
             bail!(
                 "--profile: unknown profile tag `{tag}`\n  help: {}",
-                suggestion(tag, &tags, "profile tags")
+                crate::lookup::help(tag, &tags, "profile tags")
             );
         }
     }
@@ -336,36 +329,12 @@ pub fn write_case(path: &Path, draft: &CaseDraft, replace: bool) -> Result<()> {
     crate::write::atomic_write(path, draft.text.as_bytes())
 }
 
-fn suggestion(wanted: &str, known: &[String], what: &str) -> String {
-    match did_you_mean(wanted, known.iter().map(String::as_str)) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("{what}: {}", known.join(", ")),
-    }
-}
-
 /// The jurisdiction profile `id`, read as `render` reads it.
 fn jurisdiction(workspace: &Workspace, id: &str) -> Result<Profile> {
-    let known: Vec<String> = workspace
-        .templates
-        .files_in(crate::load::profile::FOLDER)
-        .into_iter()
-        .filter_map(|f| f.strip_suffix(".toml").map(str::to_string))
-        .collect();
-    let safe = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    let source = if safe {
-        workspace
-            .templates
-            .read_text(&format!("{}/{id}.toml", crate::load::profile::FOLDER))?
-    } else {
-        None
-    };
-    let Some(source) = source else {
-        bail!(
-            "--jurisdiction: unknown jurisdiction `{id}`\n  help: {}",
-            suggestion(id, &known, "jurisdictions")
-        );
-    };
-    Ok(toml_file::parse(&source.path, &source.text)?)
+    Profile::find(&workspace.templates, id)?.ok_or_else(|| {
+        crate::load::profile::unknown_jurisdiction(&workspace.templates, id)
+            .for_option("--jurisdiction")
+    })
 }
 
 /// The opening questions, those of each tag in the order given, then the closing ones; each
