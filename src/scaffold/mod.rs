@@ -3,8 +3,10 @@
 //! Both only ever add files: an existing file is kept as it is and reported, never overwritten
 //! (a new case file may replace an old one only when asked to).
 
+mod case_template;
+mod toml_escape;
+
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,7 +18,10 @@ use crate::load::case::Case;
 use crate::load::toml_file;
 use crate::load::tree::{BUILTIN_BRIEFS, BUILTIN_TEMPLATES};
 use crate::load::workspace::FILE_NAME;
-use crate::load::{Brief, Catalogue, Profile, Workspace};
+use crate::load::{Catalogue, Profile, Workspace};
+
+use case_template::{CaseTemplate, Topic};
+use toml_escape::basic_string;
 
 /// How every prompt that `witness new` leaves for the expert begins. witness prints case text
 /// as it stands, so the marker is what shows in a draft (and what a check can look for) where
@@ -46,6 +51,7 @@ pub struct InitOptions {
 /// One file or folder `init` or `new` dealt with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
+    /// Where it is.
     pub path: PathBuf,
     /// False when the file was there already and was left alone.
     pub created: bool,
@@ -201,12 +207,15 @@ fn copy_builtin(dir: &'static Dir<'static>, target: &Path, skip: &[&str]) -> Res
 /// What `witness new` should put in a case file.
 #[derive(Debug, Clone)]
 pub struct NewCase {
+    /// The country id, which names the brief, such as `kyrgyzstan`.
     pub country: String,
     /// Profile tags from the catalogue, such as `journalist`.
     pub profile: Vec<String>,
+    /// The jurisdiction profile's id, such as `uk-iac`.
     pub jurisdiction: String,
     /// Default: made from the file's name.
     pub reference: Option<String>,
+    /// The applicant's name; without it the file prompts for one.
     pub applicant: Option<String>,
     /// The report's date.
     pub date: chrono::NaiveDate,
@@ -215,11 +224,15 @@ pub struct NewCase {
 /// A case file ready to write, with what went into it for the summary `witness new` prints.
 #[derive(Debug, Clone)]
 pub struct CaseDraft {
+    /// The case file's text, already read back as `render` reads it.
     pub text: String,
+    /// The report's reference, given or made from the file's name.
     pub reference: String,
+    /// The topics the report covers, in report order.
     pub topics: Vec<String>,
     /// Topics the profile calls for that the country's brief has no section on.
     pub uncovered: Vec<String>,
+    /// How many standard questions the file starts with.
     pub questions: usize,
 }
 
@@ -280,17 +293,33 @@ pub fn new_case(path: &Path, case: &NewCase) -> Result<CaseDraft> {
         .reference
         .clone()
         .unwrap_or_else(|| reference_from_path(path));
-    let text = case_text(&CaseText {
-        case,
+    let text = CaseTemplate {
+        date: case.date,
         reference: &reference,
-        brief: &brief,
-        catalogue: &catalogue,
-        profile: &profile,
-        topics: &topics,
+        country: &case.country,
+        country_name: &brief.info.name,
+        adjective: &brief.info.adjective,
+        jurisdiction: &case.jurisdiction,
+        tribunal: &profile.tribunal,
+        applicant_label: &profile.applicant_label,
+        profile: &case.profile,
+        topics: topics
+            .iter()
+            .map(|id| Topic {
+                id,
+                title: catalogue
+                    .topic(id)
+                    .map_or(id.as_str(), |t| t.title.as_str()),
+            })
+            .collect(),
         uncovered: &uncovered,
         questions: &questions,
         workspace_expert: workspace.config.expert.is_some(),
-    });
+        // A blank name is no name: prompt for one, rather than write a file that `render`
+        // refuses for its empty applicant.name.
+        applicant: case.applicant.as_deref().filter(|a| !a.trim().is_empty()),
+    }
+    .render()?;
 
     // witness must never write a case file it cannot read back: parse it as `render` would.
     let parsed: Arc<str> = Arc::from(text.as_str());
@@ -391,296 +420,6 @@ pub fn reference_from_path(path: &Path) -> String {
     }
 }
 
-struct CaseText<'a> {
-    case: &'a NewCase,
-    reference: &'a str,
-    brief: &'a Brief,
-    catalogue: &'a Catalogue,
-    profile: &'a Profile,
-    topics: &'a [String],
-    uncovered: &'a [String],
-    questions: &'a [String],
-    workspace_expert: bool,
-}
-
-/// The case file's text. Written out by hand rather than serialised, so that it can carry the
-/// comments that make it a guide to its own fields.
-fn case_text(c: &CaseText) -> String {
-    let mut out = String::new();
-    let applicant = &c.profile.applicant_label;
-    let country = &c.brief.info.name;
-    let prompt = |what: &str| format!("{PLACEHOLDER} {what}");
-
-    let _ = writeln!(
-        out,
-        "# Case file for witness, made by `witness new` on {}.\n\
-         # Every section is in place. Replace each text that starts with \"{PLACEHOLDER}\": witness prints\n\
-         # case text as it stands, so a prompt left in shows in the report. Lines starting with #\n\
-         # are comments, which witness ignores; docs/case-file.md describes every key.\n\
-         # `witness render` this file to make the PDF, or `witness watch` it to see the PDF as you write.",
-        c.case.date
-    );
-
-    out.push_str("\n[report]\n");
-    let _ = writeln!(
-        out,
-        "reference = {:<22} # names the PDF ({}.pdf); on the cover and every page",
-        basic_string(c.reference),
-        c.reference
-    );
-    let _ = writeln!(
-        out,
-        "date = {:<27} # the date of the report, a TOML date without quotes",
-        c.case.date.to_string()
-    );
-    let _ = writeln!(
-        out,
-        "country = {:<24} # the country brief: {}",
-        basic_string(&c.case.country),
-        country
-    );
-    let _ = writeln!(
-        out,
-        "jurisdiction = {:<19} # {}",
-        basic_string(&c.case.jurisdiction),
-        c.profile.tribunal
-    );
-    let _ = writeln!(
-        out,
-        "status = \"draft\"                   # watermarked; \"final\" once the report is ready to sign"
-    );
-    out.push_str(
-        "# appeal_number = \"PA/00000/2026\"  # the tribunal's own reference, once there is one\n",
-    );
-    let tags = c.case.profile.join(", ");
-    let _ = writeln!(
-        out,
-        "# The topics that the applicant's profile ({}) calls for and the {country} brief\n\
-         # covers, in report order. Reorder or remove them to suit; without this line witness\n\
-         # chooses them from applicant.profile.",
-        if tags.is_empty() { "none" } else { &tags }
-    );
-    if !c.uncovered.is_empty() {
-        let _ = writeln!(
-            out,
-            "# The profile also calls for {}, which the {country} brief has no section on.",
-            code_list(c.uncovered)
-        );
-    }
-    let _ = writeln!(out, "topics = {}", string_list(c.topics));
-
-    out.push('\n');
-    if c.workspace_expert {
-        out.push_str(
-            "# The expert comes from witness.toml. An [expert] table here replaces it as a whole\n\
-             # (the keys are not merged), for a case written by someone else.\n\
-             # [expert]\n\
-             # name = \"Dr A. N. Other\"\n",
-        );
-    } else {
-        out.push_str("# The expert who writes and signs the report. witness.toml can hold this for every case.\n");
-        out.push_str("[expert]\n");
-        let _ = writeln!(out, "name = {}", basic_string(&prompt("your name")));
-        out.push_str(
-            "# credentials = \"PhD (Central Asian Politics)\"   # after the name on the cover\n",
-        );
-        out.push_str("# affiliation = \"University of ...\"              # under the signature\n");
-        let _ = writeln!(
-            out,
-            "qualifications = {}",
-            text_block(&prompt(
-                "your qualifications and experience as an expert on this country, in a paragraph or two."
-            ))
-        );
-    }
-
-    out.push_str("\n# Who instructed you. The report lists every instruction, written or oral.\n");
-    out.push_str("[instructing]\n");
-    let _ = writeln!(
-        out,
-        "firm = {}",
-        basic_string(&prompt("the instructing firm"))
-    );
-    let _ = writeln!(
-        out,
-        "solicitor = {}",
-        basic_string(&prompt("the solicitor who instructed you"))
-    );
-    out.push_str("# reference = \"ABC/123\"           # the firm's own reference\n");
-    out.push_str(
-        "\n# One block per instruction, in date order; copy the block for each further one,\n\
-         # oral instructions (calls, meetings) included.\n",
-    );
-    out.push_str("[[instructing.instructions]]\n");
-    let _ = writeln!(
-        out,
-        "date = {:<27} # when the instruction was given",
-        c.case.date.to_string()
-    );
-    out.push_str("kind = \"written\"                   # \"written\" or \"oral\"\n");
-    let _ = writeln!(
-        out,
-        "summary = {}",
-        basic_string(&prompt(
-            "what the instruction said and what it enclosed, in a sentence or two."
-        ))
-    );
-
-    out.push_str("\n# How you went about the report, and what is within your own knowledge.\n");
-    out.push_str("[methodology]\n");
-    out.push_str(
-        "documents = [                      # the case documents you read, one per line\n",
-    );
-    let _ = writeln!(
-        out,
-        "  {},",
-        basic_string(&prompt("the refusal letter, with its date"))
-    );
-    out.push_str("]\n");
-    // Without `approach` the report prints a standard account of the method, which suits
-    // most reports; so the key is offered, not required.
-    out.push_str(
-        "# approach = \"\"\"\n\
-         # How you gathered and weighed the material. Without this key the report says that it\n\
-         # draws on your research and the sources cited, chosen for reliability and currency.\n\
-         # \"\"\"\n",
-    );
-    let _ = writeln!(
-        out,
-        "own_knowledge = {}",
-        text_block(&prompt(
-            "which facts and matters are within your own knowledge, and which come from the sources cited."
-        ))
-    );
-
-    let _ = writeln!(
-        out,
-        "\n# The person the report is about. The report calls them \"{applicant}\"."
-    );
-    out.push_str("[applicant]\n");
-    let name = c
-        .case
-        .applicant
-        .clone()
-        .unwrap_or_else(|| prompt("the applicant's full name"));
-    let _ = writeln!(out, "name = {}", basic_string(&name));
-    let _ = writeln!(
-        out,
-        "nationality = {:<20} # as an adjective: \"..., {} national\" on the cover",
-        basic_string(&c.brief.info.adjective),
-        c.brief.info.adjective
-    );
-    out.push_str("# date_of_birth = 1990-01-31\n");
-    out.push_str("# ethnicity = \"\"\n");
-    out.push_str("# religion = \"\"\n");
-    out.push_str("# gender = \"\"\n");
-    out.push_str("# tribunal_name = \"AB (Country)\"    # how the tribunal names the applicant, if anonymised\n");
-    let _ = writeln!(
-        out,
-        "profile = {:<24} # tags from the catalogue; they chose these topics and questions",
-        string_list(&c.case.profile)
-    );
-
-    out.push_str(
-        "\n# The questions put to you, in the order to answer them. These are the standard ones for\n\
-         # this profile: change them to the words of your letter of instruction, and remove those\n\
-         # you were not asked. Each answer may cite the brief's sources, such as [@source-key],\n\
-         # and may name the parts of the report it rests on: rests_on = [\"risk-on-return\"].\n",
-    );
-    for question in c.questions {
-        out.push_str("\n[[questions]]\n");
-        let _ = writeln!(out, "question = {}", basic_string(question));
-        let _ = writeln!(
-            out,
-            "answer = {}",
-            text_block(&prompt(
-                "your answer. A blank line starts a new numbered paragraph."
-            ))
-        );
-    }
-
-    let _ = writeln!(
-        out,
-        "\n# How the conditions in each section of the {country} brief bear on {applicant},\n\
-         # printed after that section. One entry per topic in report.topics."
-    );
-    out.push_str("[analysis]\n");
-    for topic in c.topics {
-        let title = c
-            .catalogue
-            .topic(topic)
-            .map_or(topic.as_str(), |t| t.title.as_str());
-        let _ = writeln!(
-            out,
-            "{topic} = {}",
-            text_block(&prompt(&format!(
-                "how the brief's section \"{title}\" bears on {applicant}."
-            )))
-        );
-    }
-
-    out.push_str("\n# Your opinion. All four parts are required.\n");
-    out.push_str("[opinion]\n");
-    for (key, what) in [
-        (
-            "conclusions",
-            "a summary of your conclusions; it opens the report.".to_string(),
-        ),
-        (
-            "range_of_opinion",
-            "where informed opinion differs, the range of views and why you hold yours."
-                .to_string(),
-        ),
-        (
-            "risk_on_return",
-            format!("the risk {applicant} would face on return, and from whom."),
-        ),
-        (
-            "limitations",
-            "what you have not seen or done, and matters outside your expertise.".to_string(),
-        ),
-    ] {
-        let _ = writeln!(out, "{key} = {}", text_block(&prompt(&what)));
-    }
-    out
-}
-
-/// A TOML basic string: `"..."` with `\` and `"` escaped, and control characters as `\u`.
-fn basic_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A TOML multi-line string holding `text` on its own lines, as case prose is written.
-fn text_block(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace("\"\"\"", "\"\"\\\"");
-    format!("\"\"\"\n{escaped}\n\"\"\"")
-}
-
-fn string_list(items: &[String]) -> String {
-    let items: Vec<String> = items.iter().map(|i| basic_string(i)).collect();
-    format!("[{}]", items.join(", "))
-}
-
-fn code_list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -713,14 +452,6 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_escaped_for_toml() {
-        assert_eq!(basic_string("a \"b\" \\ c"), r#""a \"b\" \\ c""#);
-        let block = text_block("x \"\"\" y \\");
-        let parsed: toml::Table = toml::from_str(&format!("v = {block}")).unwrap();
-        assert_eq!(parsed["v"].as_str().unwrap(), "x \"\"\" y \\\n");
-    }
-
-    #[test]
     fn a_new_case_parses_and_has_the_profile_topics() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("smith.toml");
@@ -746,6 +477,41 @@ mod tests {
         let case: Case = toml::from_str(&draft.text).unwrap();
         assert_eq!(case.questions.len(), draft.questions);
         assert_eq!(case.analysis.len(), 4);
+    }
+
+    #[test]
+    fn hostile_names_and_references_come_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.toml");
+        for hostile in [
+            "Name \"quoted\" \\ back",
+            "a\nb\r\nc\td\u{7}",
+            "ends with a quote\"",
+            "x \"\"\" y \"\"\"\" z '''",
+            "{{applicant}} }} {{ {{{to_write}}} {{#if x}}",
+            // A line break must not end the comment that shows the reference and start TOML.
+            "x\nappeal_number = \"INJECTED\"\n#",
+        ] {
+            let draft = new_case(
+                &path,
+                &NewCase {
+                    country: "kyrgyzstan".into(),
+                    profile: vec!["journalist".into()],
+                    jurisdiction: "uk-iac".into(),
+                    reference: Some(hostile.into()),
+                    applicant: Some(hostile.into()),
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                },
+            )
+            .unwrap();
+            write_case(&path, &draft, true).unwrap();
+            let text: Arc<str> = Arc::from(std::fs::read_to_string(&path).unwrap());
+            let case: Case = toml_file::parse(&path, &text).unwrap();
+            assert_eq!(case.applicant.name, hostile);
+            assert_eq!(case.report.reference, hostile);
+            assert_eq!(draft.reference, hostile);
+            assert_eq!(case.report.appeal_number, None, "{text}");
+        }
     }
 
     #[test]
