@@ -21,8 +21,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::assemble::Template;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, Brief, CaseFile, Catalogue, Inputs, Profile, Workspace};
-use crate::render::{self, Options, Rendered};
-use crate::typeset::{Control, Interrupted, Typst};
+use crate::pipeline::{self, Options, Pdf, Rendered};
+use crate::typeset::{Control, Interrupted};
 
 /// The file name a folder argument is searched for.
 pub const CASE_FILE: &str = "case.toml";
@@ -218,8 +218,10 @@ pub fn plan(paths: Vec<PathBuf>, shard: Option<Shard>) -> Result<Vec<Planned>, D
 pub struct Settings {
     /// How many cases render at once, each with its own typst process.
     pub jobs: usize,
+    /// What the user asked of every case.
     pub options: Options,
-    pub typst: Typst,
+    /// The PDF back-end, with the typst every case uses.
+    pub backend: Pdf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -359,12 +361,13 @@ fn render_one(planned: Planned, cache: &Cache, settings: &Settings, control: Con
         }
         let inputs = load::load_case(case, cache)?;
         let template = cache.template(&inputs)?;
-        render::render_under(
+        pipeline::run(
             &inputs,
             &template,
-            &settings.typst,
+            &settings.backend,
             &settings.options,
             control,
+            None,
         )
     }))
     .unwrap_or_else(|panic| {
@@ -392,7 +395,7 @@ fn render_one(planned: Planned, cache: &Cache, settings: &Settings, control: Con
 pub struct Cache {
     workspaces: Memo<PathBuf, Workspace>,
     catalogues: Memo<Option<PathBuf>, Catalogue>,
-    briefs: Memo<(Option<PathBuf>, String), Brief>,
+    briefs: Memo<(Option<PathBuf>, String), Brief, Diagnostics>,
     profiles: Memo<(Option<PathBuf>, String), Profile>,
     templates: Memo<(Option<PathBuf>, String), Arc<Template>>,
 }
@@ -405,7 +408,7 @@ impl Cache {
             inputs.case.case.report.template.clone(),
         );
         self.templates
-            .get(key, || render::load_template(inputs).map(Arc::new))
+            .get(key, || pipeline::load_template(inputs).map(Arc::new))
     }
 
     /// How many times each shared part was actually read: workspaces, catalogues, briefs,
@@ -434,7 +437,7 @@ impl load::Shared for Cache {
         })
     }
 
-    fn brief(&self, case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
+    fn brief(&self, case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostics> {
         let key = (
             workspace.config_path.clone(),
             case.case.report.country.clone(),
@@ -457,22 +460,24 @@ impl load::Shared for Cache {
 /// Only successes are kept. Many errors are located in the case that asked (an unknown
 /// country points at that case's `report.country`), so after a failure each later case loads
 /// again and gets an error in its own file; failures are rare and cheap to repeat.
-struct Memo<K, V> {
+struct Memo<K, V, E = Diagnostic> {
     cells: Mutex<HashMap<K, Arc<OnceLock<Option<V>>>>>,
     loads: AtomicUsize,
+    error: std::marker::PhantomData<E>,
 }
 
-impl<K, V> Default for Memo<K, V> {
+impl<K, V, E> Default for Memo<K, V, E> {
     fn default() -> Self {
         Self {
             cells: Mutex::new(HashMap::new()),
             loads: AtomicUsize::new(0),
+            error: std::marker::PhantomData,
         }
     }
 }
 
-impl<K: Eq + Hash, V: Clone> Memo<K, V> {
-    fn get(&self, key: K, load: impl Fn() -> Result<V, Diagnostic>) -> Result<V, Diagnostic> {
+impl<K: Eq + Hash, V: Clone, E> Memo<K, V, E> {
+    fn get(&self, key: K, load: impl Fn() -> Result<V, E>) -> Result<V, E> {
         let load = || {
             self.loads.fetch_add(1, Ordering::Relaxed);
             load()
@@ -598,10 +603,12 @@ mod tests {
             jobs: 1,
             options: Options::default(),
             // Never run: the case fails before typesetting.
-            typst: Typst {
-                path: PathBuf::from("/nonexistent/typst"),
-                version: crate::typeset::PINNED_VERSION.to_string(),
-                origin: crate::typeset::locate::Origin::Flag,
+            backend: Pdf {
+                typst: crate::typeset::Typst {
+                    path: PathBuf::from("/nonexistent/typst"),
+                    version: crate::typeset::PINNED_VERSION.to_string(),
+                    origin: crate::typeset::locate::Origin::Flag,
+                },
             },
         };
         let mut errors = Vec::new();

@@ -83,7 +83,7 @@ impl Overview {
             match Brief::read(&workspace.briefs, &id) {
                 Ok(Some(brief)) => briefs.push(brief),
                 Ok(None) => {}
-                Err(error) => errors.push(error),
+                Err(problems) => errors.extend(problems.0),
             }
         }
 

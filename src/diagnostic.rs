@@ -210,12 +210,64 @@ impl std::error::Error for Diagnostic {}
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Whether any of them is an error.
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
+    /// How many are errors.
     pub fn error_count(&self) -> usize {
         self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Sorted as a reader meets them: file by file in the order the files first appear, and
+    /// within a file by position, those about the whole file first. The sort is stable, so
+    /// findings at one place keep the order the rules found them in.
+    pub fn in_file_order(mut self) -> Self {
+        sort_in_file_order(&mut self.0);
+        self
+    }
+
+    /// "3 errors, 1 warning".
+    pub fn summary(&self) -> String {
+        summary(&self.0)
+    }
+}
+
+/// Sorts diagnostics as [`Diagnostics::in_file_order`] does.
+pub fn sort_in_file_order(diagnostics: &mut [Diagnostic]) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for d in diagnostics.iter() {
+        if !files.contains(&d.file) {
+            files.push(d.file.clone());
+        }
+    }
+    diagnostics.sort_by_key(|d| {
+        let file = files
+            .iter()
+            .position(|f| *f == d.file)
+            .unwrap_or(usize::MAX);
+        (file, d.span.as_ref().map(|s| s.start))
+    });
+}
+
+/// "3 errors, 1 warning" for a list of findings.
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// `1 case`, `2 cases`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
@@ -232,6 +284,12 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
 
 /// 1-based line and character column of a byte offset.
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
@@ -275,6 +333,10 @@ pub fn stderr_color_choice() -> termcolor::ColorChoice {
 /// Prints an error chain to stderr; located diagnostics get the full snippet treatment.
 pub fn report_error(error: &anyhow::Error) {
     let mut stderr = termcolor::StandardStream::stderr(stderr_color_choice());
+    if let Some(failed) = error.downcast_ref::<crate::pipeline::Failed>() {
+        emit_all(&mut stderr, &failed.findings);
+        return report_error(&failed.error);
+    }
     let diagnostics: Vec<&Diagnostic> = if let Some(d) = error.downcast_ref::<Diagnostic>() {
         vec![d]
     } else if let Some(ds) = error.downcast_ref::<Diagnostics>() {

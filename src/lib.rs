@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`load`] (case, workspace, briefs) → [`check`] → [`assemble`] (templates → Typst source)
 //! → [`typeset`] (the typst CLI) → [`write`] (atomic output, provenance).
-//! [`render`] runs them in order for one case; [`batch`] runs many cases at once.
+//! [`pipeline`] runs them for every verb, with one back-end per output kind; [`batch`] runs
+//! many cases at once.
 //! The authoring commands: [`scaffold`] (new workspaces and case files), [`watch`] (re-render
 //! on change), [`brief_status`] (the briefs' review dates and sources).
 
@@ -15,7 +16,7 @@ pub mod citation;
 pub mod diagnostic;
 pub mod load;
 pub mod lookup;
-pub mod render;
+pub mod pipeline;
 pub mod sample;
 pub mod scaffold;
 pub mod typeset;

@@ -49,7 +49,7 @@ pub fn case_to_typst(data: &[u8]) -> Result<Source, Vec<Diagnostic>> {
     let case = CaseFile::parse(path, text).map_err(|d| vec![d])?;
     CACHE.with(|cache| {
         let cache = cache.borrow();
-        let inputs = load::load_case(case, &*cache).map_err(|d| vec![d])?;
+        let inputs = load::load_case(case, &*cache).map_err(|d| d.0)?;
         let findings = witness::check::check(&inputs);
         if findings.has_errors() {
             return Err(findings.0);

@@ -24,6 +24,20 @@ pub struct Assembly {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// The name of the Typst source in a build folder.
+pub const MAIN: &str = "main.typ";
+
+impl Assembly {
+    /// Every file of the build folder as name and bytes, main.typ last: a typst that watches
+    /// the folder then compiles the new main.typ against the new files, never the old ones.
+    pub fn build_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+            .chain([(MAIN, self.main.as_bytes())])
+    }
+}
+
 /// A report template, compiled once and used for any number of cases.
 pub struct Template {
     pub name: String,
@@ -211,8 +225,18 @@ fn paras_call(parts: &[String], inputs: &Inputs) -> Option<String> {
 /// `_typst` are already Typst markup, made here from literal text, for `{{{ }}}`.
 fn context(inputs: &Inputs) -> Value {
     let case = &inputs.case.case;
-    let case_path = inputs.case.path.display().to_string();
-    let origin = |field: &str| format!("{case_path}: {field}");
+    let case_path = crate::diagnostic::display_path(&inputs.case.path);
+    // `case.toml:45 (analysis.speech)`: a typst error in this text is traced back to it.
+    let origin = |field: &str| {
+        let text = &inputs.case.text;
+        match crate::load::toml_file::locate(text, field) {
+            Some(span) => {
+                let (line, _) = crate::diagnostic::line_column(text, span.start);
+                format!("{case_path}:{line} ({field})")
+            }
+            None => format!("{case_path} ({field})"),
+        }
+    };
     let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
     let plain = |text: &str, field: &str| prose::to_typst(text, false, &origin(field));
     let expert = case

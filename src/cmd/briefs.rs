@@ -6,19 +6,20 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use witness::brief_status::{Detail, Origin, Overview};
 use witness::diagnostic::{self, Diagnostic};
 use witness::load::{Catalogue, Workspace};
 
+use super::args::Format;
 use super::paint::{self, Paint};
 
 #[derive(Debug, Args)]
 pub struct BriefsArgs {
     #[command(subcommand)]
     pub command: Option<BriefsCommand>,
-    /// How to print: a table for people, JSON for programs.
-    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
+    /// How to print: `text`, a table for people, or `json` for programs.
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
     pub format: Format,
     /// Judge staleness as of this date (default: today), e.g. a report's date.
     #[arg(long, value_name = "DATE", global = true)]
@@ -38,12 +39,6 @@ pub enum BriefsCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
-
 pub fn run(args: BriefsArgs) -> anyhow::Result<ExitCode> {
     let start = args.workspace.clone().unwrap_or_else(|| PathBuf::from("."));
     let workspace = Workspace::discover(&start)?;
@@ -61,7 +56,7 @@ fn overview(workspace: &Workspace, as_of: NaiveDate, format: Format) -> anyhow::
     report_errors(&overview.errors);
     paint::print(&match format {
         Format::Json => json(&overview)?,
-        Format::Table => overview_table(&overview, workspace),
+        Format::Text => overview_table(&overview, workspace),
     })?;
     Ok(if overview.errors.is_empty() {
         ExitCode::SUCCESS
@@ -159,7 +154,7 @@ fn show(
     let detail = Detail::new(&brief, &catalogue, &workspace.config.staleness, as_of);
     paint::print(&match format {
         Format::Json => json(&detail)?,
-        Format::Table => detail_table(&detail),
+        Format::Text => detail_table(&detail),
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,36 +4,34 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use codespan_reporting::term::termcolor::StandardStream;
-use witness::check::{self, Settings};
-use witness::diagnostic::{self, Diagnostic, Diagnostics};
+use witness::check;
+use witness::diagnostic::{self, Diagnostic, Diagnostics, plural};
+use witness::pipeline::{self, Options};
+
+use super::args::{Format, PolicyArgs};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Case files (TOML) to check.
+    /// Case files, folders (every case file below them) or glob patterns.
     #[arg(value_name = "CASE", required = true)]
     pub cases: Vec<PathBuf>,
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// `text` for people (rustc-style, with a closing count); `json` for editors and scripts:
+    /// one object per finding per line on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Treat warnings as errors (exit 1 if there are any).
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Accept stale sections and sources in a final report (they stay warnings).
-    #[arg(long)]
-    pub allow_stale: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let cases = witness::batch::collect(&args.cases)?;
     let mut all = Vec::new();
-    for case in &args.cases {
+    for case in &cases {
         all.extend(check_one(case, &args).0);
     }
     match args.format {
@@ -43,19 +41,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 writeln!(stdout, "{}", diagnostic.to_json())?;
             }
         }
-        Format::Human => {
+        Format::Text => {
             let mut stderr = StandardStream::stderr(diagnostic::stderr_color_choice());
             diagnostic::emit_all(&mut stderr, &all);
-            let errors = all.iter().filter(|d| d.is_error()).count();
-            let warnings = all.len() - errors;
             if all.is_empty() {
-                eprintln!("{}: no problems found", plural(args.cases.len(), "case"));
+                eprintln!("{}: no problems found", plural(cases.len(), "case"));
             } else {
-                eprintln!(
-                    "{}, {}",
-                    plural(errors, "error"),
-                    plural(warnings, "warning")
-                );
+                eprintln!("{}", diagnostic::summary(&all));
             }
         }
     }
@@ -67,34 +59,36 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Load errors stop at the first (later stages need what failed to load); check errors all show.
+/// Every finding for one case, in file order: what loading found (it goes on past a bad key
+/// or value), the template's own problems, and the rules'.
 fn check_one(case: &Path, args: &CheckArgs) -> Diagnostics {
-    let inputs = match witness::load::load(case) {
-        Ok(inputs) => inputs,
-        Err(error) => return Diagnostics(vec![with_load_code(error)]),
+    let (inputs, mut found) = match witness::load::load_all(case) {
+        Ok((inputs, found)) => (inputs, found),
+        Err(found) => {
+            return Diagnostics(found.0.into_iter().map(with_load_code).collect()).in_file_order();
+        }
     };
-    // A template that does not exist or does not compile stops `render`: report it here too.
-    if let Err(error) = witness::assemble::Template::load(
-        &inputs.workspace.templates,
-        &inputs.case.case.report.template,
-    ) {
-        let diagnostic = if error.field.as_deref() == Some("report.template") {
-            let help = error.help.clone().unwrap_or_default();
-            inputs
-                .case
-                .error_at("report.template", error.message.clone())
-                .with_help(help)
-        } else {
-            error
-        };
-        return Diagnostics(vec![diagnostic.with_code("E004")]);
+    let mut found: Vec<Diagnostic> = found.drain(..).map(with_load_code).collect();
+    // A template that does not exist or does not compile stops `render`: report it here too,
+    // and fill it, since a template can also fail on this case's data.
+    match pipeline::load_template(&inputs) {
+        Ok(template) => {
+            if let Err(error) = template.assemble(&inputs) {
+                found.push(error.with_code("E004"));
+            }
+        }
+        Err(error) => found.push(error.with_code("E004")),
     }
-    let settings = Settings {
-        allow_stale: args.allow_stale,
-        provenance: witness::render::last_provenance(&inputs),
-        ..Settings::from_workspace(&inputs.workspace)
+    let options = Options {
+        allow_stale: args.policy.allow_stale,
+        ..Options::default()
     };
-    check::check_with(&inputs, &settings)
+    let settings = check::Settings {
+        provenance: pipeline::last_provenance(&inputs),
+        ..options.check_settings(&inputs)
+    };
+    found.extend(check::check_with(&inputs, &settings).0);
+    Diagnostics(found).in_file_order()
 }
 
 fn with_load_code(diagnostic: Diagnostic) -> Diagnostic {
@@ -102,13 +96,5 @@ fn with_load_code(diagnostic: Diagnostic) -> Diagnostic {
         diagnostic
     } else {
         diagnostic.with_code("E001")
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }

@@ -1,5 +1,6 @@
 //! Subcommands, one file each; each is a thin layer over the library's pipeline.
 
+mod args;
 mod check;
 mod render;
 mod sample;

@@ -7,40 +7,28 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use codespan_reporting::term::termcolor::StandardStream;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use witness::batch::{self, Finished, Settings, Shard, Status, Summary};
 use witness::diagnostic::{self, Diagnostic, Diagnostics, display_path};
-use witness::render::Options;
+use witness::pipeline::Pdf;
 
-use super::TypstArgs;
+use super::args::{Format, OutputArgs, PolicyArgs};
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Case files, folders (every case.toml below them) or glob patterns.
+    /// Case files, folders (every case file below them) or glob patterns.
     #[arg(value_name = "CASE", required = true)]
     pub cases: Vec<PathBuf>,
-    /// Write the PDF here instead of `<out-dir>/<reference>.pdf` (one case only).
-    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
-    pub output: Option<PathBuf>,
-    /// Folder for `<reference>.pdf` (default: the workspace's output folder, or `out/` beside the case).
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
-    /// Keep the generated Typst source and its build folder as `<reference>.typst/`.
-    #[arg(long)]
-    pub keep_typ: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Render a draft even if checks find errors.
     #[arg(long)]
     pub force: bool,
-    /// Accept stale sections and sources in a final report (they stay warnings).
-    #[arg(long)]
-    pub allow_stale: bool,
-    /// Make the PDF conform to a standard: a-2b for archiving (PDF/A-2b), ua-1 for
-    /// accessibility (PDF/UA-1). Repeat for both.
-    #[arg(long, value_name = "STANDARD", value_parser = ["a-2b", "a-3b", "a-4", "ua-1"])]
-    pub standard: Vec<String>,
     /// Render this many cases at once, each with its own typst (default: the number of cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -51,20 +39,9 @@ pub struct RenderArgs {
     /// finishes, then a summary object.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Stop typst after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub timeout: u64,
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,
-    #[command(flatten)]
-    pub typst: TypstArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 /// The exit code of a batch stopped by Ctrl-C: 128 + SIGINT, as shells report it.
@@ -73,26 +50,18 @@ const INTERRUPTED: u8 = 130;
 pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
     // Everything that can refuse the whole batch happens before the first case starts.
     let paths = batch::collect(&args.cases)?;
-    if args.output.is_some() && paths.len() > 1 {
+    if args.output.output.is_some() && paths.len() > 1 {
         anyhow::bail!(
             "-o names one file, but the arguments name {} cases; use --out-dir",
             paths.len()
         );
     }
     let cases = batch::plan(paths, args.shard)?;
-    let typst = args.typst.locate()?;
+    let typst = args.output.typst.locate()?;
     let settings = Settings {
         jobs: args.jobs.map_or_else(default_jobs, usize::from),
-        options: Options {
-            output: args.output.clone(),
-            out_dir: args.out_dir.clone(),
-            keep_typ: args.keep_typ,
-            force: args.force,
-            allow_stale: args.allow_stale,
-            pdf_standards: args.standard.clone(),
-            timeout: Duration::from_secs(args.timeout),
-        },
-        typst,
+        options: args.output.options(&args.policy, args.force),
+        backend: Pdf { typst },
     };
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -288,6 +257,7 @@ fn case_json(finished: &Finished) -> serde_json::Value {
         "reference": finished.reference,
         "status": finished.status(),
         "output": rendered.map(|r| display_path(&r.pdf)),
+        "provenance": rendered.and_then(|r| r.provenance.as_deref()).map(display_path),
         "pages": rendered.and_then(|r| r.pages),
         "warnings": warnings,
         "error": finished.result.as_ref().err().map(|e| format!("{e:#}")),

@@ -2,14 +2,14 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Args;
 use witness::diagnostic::{self, display_path};
 use witness::load::Workspace;
-use witness::sample::{self, Options, Subject};
+use witness::pipeline::Pdf;
+use witness::sample::{self, Subject};
 
-use super::TypstArgs;
+use super::args::{OutputArgs, PolicyArgs};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["country", "from", "all"])))]
@@ -22,17 +22,8 @@ pub struct SampleArgs {
     /// Make one sample per country with a brief.
     #[arg(long)]
     pub all: bool,
-    /// Folder for the PDFs (default: the workspace's output folder, or ./out).
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
-    /// Exact output file, for a single sample.
-    #[arg(short, long, value_name = "FILE", conflicts_with = "all")]
-    pub output: Option<PathBuf>,
-    /// Stop typst after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub timeout: u64,
     #[command(flatten)]
-    pub typst: TypstArgs,
+    pub output: OutputArgs,
 }
 
 pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
@@ -53,19 +44,21 @@ pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
             args.country.clone().expect("clap requires one"),
         )]
     };
-    let typst = args.typst.locate()?;
-    let options = Options {
-        out_dir: args
-            .out_dir
-            .clone()
-            .or_else(|| workspace.output_folder())
-            .unwrap_or_else(|| PathBuf::from("out")),
-        output: args.output.clone(),
-        timeout: Duration::from_secs(args.timeout),
+    if args.all && args.output.output.is_some() {
+        anyhow::bail!("-o names one file, but --all makes one sample per country; use --out-dir");
+    }
+    let backend = Pdf {
+        typst: args.output.typst.locate()?,
     };
+    // Samples are not checked as reports are (they have no applicant of their own), so no
+    // check policy applies; the leak check decides instead.
+    let mut options = args
+        .output
+        .options(&PolicyArgs { allow_stale: false }, false);
+    options.out_dir = options.out_dir.or_else(|| workspace.output_folder());
     let mut failed = 0;
     for subject in &subjects {
-        match sample::make(subject, &workspace, &typst, &options) {
+        match sample::make(subject, &workspace, &backend, &options) {
             Ok(pdf) => eprintln!("wrote {}", display_path(&pdf)),
             Err(error) => {
                 failed += 1;

@@ -5,11 +5,11 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
 use clap::Args;
+use serde_json::json;
 use witness::diagnostic::{self, Diagnostic, display_path};
-use witness::render::Options;
 use witness::watch::{Built, Notice, Session, Trigger};
 
-use super::TypstArgs;
+use super::args::{Format, OutputArgs, PolicyArgs};
 use super::paint::Paint;
 
 /// `eprintln!` without its panic when stderr is closed: watching goes on, and stops cleanly,
@@ -26,20 +26,17 @@ pub struct WatchArgs {
     /// The case file (TOML) to watch.
     #[arg(value_name = "CASE")]
     pub case: PathBuf,
-    /// Write the PDF here instead of `<out-dir>/<reference>.pdf`.
-    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
-    pub output: Option<PathBuf>,
-    /// Folder for `<reference>.pdf` (default: the workspace's output folder, or `out/` beside the case).
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Open the PDF in the system's viewer after the first build.
     #[arg(long)]
     pub open: bool,
-    /// Stop a typst compile after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    pub timeout: u64,
-    #[command(flatten)]
-    pub typst: TypstArgs,
+    /// `text` for people; `json` for editors and scripts: one JSON object per line on stdout
+    /// for each rebuild (`watching`, `built`, `unchanged`, `failed`, `warning`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
@@ -51,16 +48,10 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
             display_path(&args.case)
         );
     }
-    let typst = args.typst.locate()?;
-    let options = Options {
-        output: args.output.clone(),
-        out_dir: args.out_dir.clone(),
-        timeout: Duration::from_secs(args.timeout),
-        keep_typ: false,
-        // Drafts are typeset despite check errors anyway, finals never (see watch::Session).
-        force: false,
-        ..Options::default()
-    };
+    let typst = args.output.typst.locate()?;
+    // A preview: a draft is typeset despite check errors (it is full of prompts not yet
+    // written); the pipeline's one policy still refuses a final report with errors.
+    let options = args.output.options(&args.policy, true);
     let session = Session::new(&args.case, typst, options)?;
     // Ctrl-C and SIGTERM ask the session to stop between steps, so it never leaves half a
     // file behind, and it stops typst and removes its build folder on the way out.
@@ -68,57 +59,162 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     ctrlc::set_handler(move || stopper.stop())
         .map_err(|e| anyhow::anyhow!("cannot handle Ctrl-C: {e}"))?;
 
-    let paint = Paint::stderr();
-    let mut findings = Findings::default();
     let mut opened = false;
-    let mut shown_watching: Vec<PathBuf> = Vec::new();
-    session.run(&mut |notice| match notice {
-        Notice::Watching(paths) => {
-            if paths != shown_watching {
-                let list: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
-                say!("{} {}", paint.dim("watching"), list.join(", "));
-                shown_watching = paths;
+    let mut open_first = |notice: &Notice| {
+        if let Notice::Built(built) = notice
+            && args.open
+            && !opened
+        {
+            opened = true;
+            open(&built.pdf);
+        }
+    };
+    match args.format {
+        Format::Json => session.run(&mut |notice| {
+            open_first(&notice);
+            json_line(&notice_json(&notice));
+        })?,
+        Format::Text => {
+            let mut text = Text::default();
+            session.run(&mut |notice| {
+                open_first(&notice);
+                text.show(notice);
+            })?;
+            say!("{} stopped", stamp(text.paint));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text output: one line per rebuild, and each finding in full once.
+struct Text {
+    paint: Paint,
+    findings: Findings,
+    shown_watching: Vec<PathBuf>,
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self {
+            paint: Paint::stderr(),
+            findings: Findings::default(),
+            shown_watching: Vec::new(),
+        }
+    }
+}
+
+impl Text {
+    fn show(&mut self, notice: Notice) {
+        let paint = self.paint;
+        match notice {
+            Notice::Watching(paths) => {
+                if paths != self.shown_watching {
+                    let list: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+                    say!("{} {}", paint.dim("watching"), list.join(", "));
+                    self.shown_watching = paths;
+                }
+            }
+            Notice::Built(built) => {
+                print_built(&built, paint);
+                self.findings.show(&built.findings);
+                for warning in &built.typst_warnings {
+                    say!("typst: {warning}");
+                }
+            }
+            Notice::Unchanged {
+                trigger,
+                elapsed,
+                findings,
+            } => {
+                say!(
+                    "{} {}: the report is unchanged ({}); its provenance is up to date",
+                    stamp(paint),
+                    what_changed(&trigger),
+                    millis(elapsed)
+                );
+                self.findings.show(&findings);
+            }
+            Notice::Failed {
+                trigger,
+                elapsed,
+                error,
+            } => {
+                say!(
+                    "{} {}: {} ({}); the previous PDF stays",
+                    stamp(paint),
+                    what_changed(&trigger),
+                    paint.red("failed"),
+                    millis(elapsed)
+                );
+                diagnostic::report_error(&error);
+            }
+            Notice::Warning(message) => {
+                say!("{} {}: {message}", stamp(paint), paint.yellow("warning"));
             }
         }
-        Notice::Built(built) => {
-            print_built(&built, paint);
-            findings.show(&built.findings);
-            for warning in &built.typst_warnings {
-                say!("typst: {warning}");
-            }
-            if args.open && !opened {
-                opened = true;
-                open(&built.pdf);
-            }
-        }
-        Notice::Unchanged { trigger, elapsed } => say!(
-            "{} {}: the report is unchanged ({})",
-            stamp(paint),
-            what_changed(&trigger),
-            millis(elapsed)
-        ),
+    }
+}
+
+/// One JSON Lines record per notice, flushed at once for a reader on the pipe.
+fn notice_json(notice: &Notice) -> serde_json::Value {
+    let findings = |list: &[Diagnostic]| -> Vec<serde_json::Value> {
+        list.iter().map(Diagnostic::to_json).collect()
+    };
+    match notice {
+        Notice::Watching(paths) => json!({
+            "type": "watching",
+            "paths": paths.iter().map(|p| display_path(p)).collect::<Vec<_>>(),
+        }),
+        Notice::Built(built) => json!({
+            "type": "built",
+            "trigger": what_changed(&built.trigger),
+            "output": display_path(&built.pdf),
+            "pages": built.pages,
+            "milliseconds": built.elapsed.as_millis() as u64,
+            "findings": findings(&built.findings),
+            "typst_warnings": built.typst_warnings,
+        }),
+        Notice::Unchanged {
+            trigger,
+            elapsed,
+            findings: found,
+        } => json!({
+            "type": "unchanged",
+            "trigger": what_changed(trigger),
+            "milliseconds": elapsed.as_millis() as u64,
+            "findings": findings(found),
+        }),
         Notice::Failed {
             trigger,
             elapsed,
             error,
-            findings: found,
         } => {
-            say!(
-                "{} {}: {} ({}); the previous PDF stays",
-                stamp(paint),
-                what_changed(&trigger),
-                paint.red("failed"),
-                millis(elapsed)
-            );
-            findings.show(&found);
-            diagnostic::report_error(&error);
+            let listed: Vec<serde_json::Value> =
+                if let Some(d) = error.downcast_ref::<witness::diagnostic::Diagnostics>() {
+                    findings(&d.0)
+                } else if let Some(f) = error.downcast_ref::<witness::pipeline::Failed>() {
+                    findings(&f.findings)
+                } else if let Some(d) = error.downcast_ref::<Diagnostic>() {
+                    vec![d.to_json()]
+                } else {
+                    Vec::new()
+                };
+            json!({
+                "type": "failed",
+                "trigger": what_changed(trigger),
+                "milliseconds": elapsed.as_millis() as u64,
+                "error": format!("{error:#}"),
+                "findings": listed,
+            })
         }
-        Notice::Warning(message) => {
-            say!("{} {}: {message}", stamp(paint), paint.yellow("warning"));
-        }
-    })?;
-    say!("{} stopped", stamp(paint));
-    Ok(ExitCode::SUCCESS)
+        Notice::Warning(message) => json!({ "type": "warning", "message": message }),
+    }
+}
+
+fn json_line(value: &serde_json::Value) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{value}").and_then(|()| stdout.flush());
 }
 
 fn print_built(built: &Built, paint: Paint) {

@@ -15,11 +15,15 @@ pub struct Attachments {
     pub cv: Option<(PathBuf, Arc<str>)>,
     /// The signature image's bytes and file extension.
     pub signature: Option<(Vec<u8>, String)>,
+    /// Every file read, resolved: what `watch` must watch.
+    pub files: Vec<PathBuf>,
 }
 
 const IMAGE_TYPES: [&str; 4] = ["png", "jpg", "jpeg", "svg"];
 
 impl Attachments {
+    /// Reads the CV and signature the case (or else the workspace) names, confined to the
+    /// case's folder and the workspace.
     pub fn read(case: &CaseFile, workspace: &Workspace) -> Result<Self, Diagnostic> {
         // The expert's paths are relative to the file that names them.
         let (expert, base, in_case): (Option<&Expert>, PathBuf, bool) = match &case.case.expert {
@@ -49,6 +53,7 @@ impl Attachments {
             // The file's own problems (not UTF-8, too large) name the file; say which key
             // named it too.
             let text = super::read_text(&path).map_err(|d| d.with_field("expert.cv"))?;
+            attachments.files.push(path.clone());
             attachments.cv = Some((path, text));
         }
         if let Some(signature) = &expert.signature {
@@ -66,6 +71,7 @@ impl Attachments {
                     )
                 })?;
             let bytes = super::read_bytes(&path).map_err(|d| d.with_field("expert.signature"))?;
+            attachments.files.push(path);
             attachments.signature = Some((bytes, extension));
         }
         Ok(attachments)

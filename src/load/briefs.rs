@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::toml_file::{self, Date};
 use super::tree::{Layers, SourceText, Tree};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 pub const CATALOGUE_FILE: &str = "catalogue.toml";
 
@@ -315,7 +315,7 @@ pub struct Brief {
 
 impl Brief {
     /// Reads the brief `id` from the first layer that has it.
-    pub fn read(briefs: &Layers, id: &str) -> Result<Option<Self>, Diagnostic> {
+    pub fn read(briefs: &Layers, id: &str) -> Result<Option<Self>, Diagnostics> {
         let Some(folder) = briefs.child(id) else {
             return Ok(None);
         };
@@ -325,7 +325,12 @@ impl Brief {
                 "the brief has no brief.toml",
             )
         })?;
-        let info: BriefInfo = toml_file::parse(&info_source.path, &info_source.text)?;
+        // Every missing or mistyped key of brief.toml in one run: a new brief lacks several.
+        let (info, problems) =
+            toml_file::parse_all::<BriefInfo>(&info_source.path, &info_source.text);
+        let Some(info) = info.filter(|_| problems.is_empty()) else {
+            return Err(Diagnostics(problems));
+        };
 
         let bib_name = ["sources.yml", "sources.yaml", "sources.bib"]
             .into_iter()

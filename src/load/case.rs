@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::toml_file::{self, Date};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -261,6 +261,24 @@ impl CaseFile {
         Ok(file)
     }
 
+    /// Reads a case file, going on past what [`toml_file::parse_all`] can stand in for:
+    /// the case as parsed with stand-ins, and every problem found. `Err` when too little
+    /// parsed to go on.
+    pub fn read_all(path: &Path) -> Result<(Self, Vec<Diagnostic>), Diagnostics> {
+        let text = super::read_text(path)?;
+        let (case, mut problems) = toml_file::parse_all::<Case>(path, &text);
+        let Some(case) = case else {
+            return Err(Diagnostics(problems));
+        };
+        let file = Self {
+            path: path.to_path_buf(),
+            text,
+            case,
+        };
+        problems.extend(file.value_problems());
+        Ok((file, problems))
+    }
+
     /// An error located at `field` in this case file.
     pub fn error_at(&self, field: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.path, message)
@@ -298,28 +316,37 @@ impl CaseFile {
 
     /// Rules on values that serde's types cannot express.
     fn validate_values(&self) -> Result<(), Diagnostic> {
+        match self.value_problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Values that parse but cannot be used.
+    fn value_problems(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
         let reference = &self.case.report.reference;
         if reference.trim().is_empty() {
-            return Err(self.error_at("report.reference", "the report reference is empty"));
-        }
-        // The reference names the output file, so it must be a plain file name.
-        if reference.starts_with('.')
+            problems.push(self.error_at("report.reference", "the report reference is empty"));
+        } else if reference.starts_with('.')
+            // The reference names the output file, so it must be a plain file name.
             || reference.chars().any(|c| {
                 c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
             })
         {
-            return Err(self
-                .error_at(
+            problems.push(
+                self.error_at(
                     "report.reference",
                     format!("`{reference}` cannot be used as a file name"),
                 )
                 .with_help(
                     "use letters, digits, spaces, hyphens and underscores, e.g. KGZ-2026-014",
-                ));
+                ),
+            );
         }
         if self.case.applicant.name.trim().is_empty() {
-            return Err(self.error_at("applicant.name", "the applicant's name is empty"));
+            problems.push(self.error_at("applicant.name", "the applicant's name is empty"));
         }
-        Ok(())
+        problems
     }
 }

@@ -18,7 +18,7 @@ pub use case::{Case, CaseFile};
 pub use profile::Profile;
 pub use workspace::Workspace;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Input files larger than this are refused: no real case or brief comes near it, and it keeps
 /// a pasted binary or runaway file from stalling the pipeline.
@@ -51,23 +51,74 @@ impl Inputs {
     }
 }
 
-/// Reads a case file and everything it refers to.
-pub fn load(case_path: &Path) -> Result<Inputs, Diagnostic> {
-    load_case(CaseFile::read(case_path)?, &Fresh)
+/// What a render read from disk, as typst's World lists its dependencies: `watch` watches
+/// exactly these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dependencies {
+    /// Files read: the case, witness.toml, the CV and signature.
+    pub files: Vec<std::path::PathBuf>,
+    /// Folders any file of which may be read: the workspace's briefs and templates.
+    pub folders: Vec<std::path::PathBuf>,
+}
+
+impl Inputs {
+    /// The files and folders these inputs were read from (built-in folders are in the binary
+    /// and never change).
+    pub fn dependencies(&self) -> Dependencies {
+        let mut files = vec![self.case.path.clone()];
+        files.extend(self.workspace.config_path.clone());
+        files.extend(self.attachments.files.iter().cloned());
+        let folders = [&self.workspace.briefs, &self.workspace.templates]
+            .into_iter()
+            .filter_map(|layers| match layers.0.first() {
+                Some(tree::Tree::Disk(folder)) => Some(folder.clone()),
+                _ => None,
+            })
+            .collect();
+        Dependencies { files, folders }
+    }
+}
+
+/// Reads a case file and everything it refers to; any problem in them refuses the load.
+pub fn load(case_path: &Path) -> Result<Inputs, Diagnostics> {
+    let (inputs, problems) = load_all(case_path)?;
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(problems).in_file_order());
+    }
+    Ok(inputs)
+}
+
+/// Reads a case file and everything it refers to, going on past the problems it can stand
+/// in for (an unknown key, a mistyped value), so that `check` reports every one of them in
+/// one run with the findings of the rules on what parsed. `Err` holds every problem found
+/// when too little parsed to go on.
+pub fn load_all(case_path: &Path) -> Result<(Inputs, Vec<Diagnostic>), Diagnostics> {
+    let (case, mut problems) = CaseFile::read_all(case_path)?;
+    match load_case(case, &Fresh) {
+        Ok(inputs) => Ok((inputs, problems)),
+        Err(more) => {
+            problems.extend(more.0);
+            Err(Diagnostics(problems).in_file_order())
+        }
+    }
 }
 
 /// Where [`load_case`] gets the parts that many cases share. The defaults read them afresh;
 /// a batch render caches them (`crate::batch`), so a brief is parsed once, not once per case.
 pub trait Shared {
+    /// The workspace the case belongs to.
     fn workspace(&self, case: &CaseFile) -> Result<Workspace, Diagnostic> {
         Workspace::discover(case.folder())
     }
+    /// The workspace's briefs catalogue.
     fn catalogue(&self, workspace: &Workspace) -> Result<Catalogue, Diagnostic> {
         Catalogue::read(&workspace.briefs)
     }
-    fn brief(&self, case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
+    /// The brief for the case's country.
+    fn brief(&self, case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostics> {
         load_brief(case, workspace)
     }
+    /// The case's jurisdiction profile.
     fn profile(&self, case: &CaseFile, workspace: &Workspace) -> Result<Profile, Diagnostic> {
         Profile::read(&workspace.templates, case)
     }
@@ -79,7 +130,7 @@ pub struct Fresh;
 impl Shared for Fresh {}
 
 /// Everything an already-read case file refers to, the shared parts taken from `shared`.
-pub fn load_case(case: CaseFile, shared: &dyn Shared) -> Result<Inputs, Diagnostic> {
+pub fn load_case(case: CaseFile, shared: &dyn Shared) -> Result<Inputs, Diagnostics> {
     let workspace = shared.workspace(&case)?;
     let catalogue = shared.catalogue(&workspace)?;
     let brief = shared.brief(&case, &workspace)?;
@@ -96,14 +147,17 @@ pub fn load_case(case: CaseFile, shared: &dyn Shared) -> Result<Inputs, Diagnost
 }
 
 /// The brief for the case's country, or an error at `report.country` that lists the choices.
-pub fn load_brief(case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostic> {
+pub fn load_brief(case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostics> {
     let country = &case.case.report.country;
-    find_brief(workspace, country)?
-        .ok_or_else(|| unknown_country(workspace, country).at(case, "report.country"))
+    find_brief(workspace, country)?.ok_or_else(|| {
+        unknown_country(workspace, country)
+            .at(case, "report.country")
+            .into()
+    })
 }
 
 /// The workspace's brief for `country`, `None` when there is none (or the name is no name).
-pub fn find_brief(workspace: &Workspace, country: &str) -> Result<Option<Brief>, Diagnostic> {
+pub fn find_brief(workspace: &Workspace, country: &str) -> Result<Option<Brief>, Diagnostics> {
     if !crate::lookup::is_plain_name(country) {
         return Ok(None);
     }

@@ -26,26 +26,184 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Result<T, Dia
             None => diagnostic,
         }
     })?;
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    serde_path_to_error::deserialize(deserializer).map_err(|error| to_diagnostic(file, text, error))
+}
+
+/// A deserialisation error as a located diagnostic: an unknown key is shown at the key,
+/// anything else at the value.
+fn to_diagnostic(
+    file: &Path,
+    text: &Arc<str>,
+    error: serde_path_to_error::Error<toml::de::Error>,
+) -> Diagnostic {
+    let field = field_path(error.path());
+    let inner = error.into_inner();
+    let (message, help) = explain(inner.message().trim());
+    let located = if message.starts_with("unknown key") {
+        locate_key(text, &field)
+    } else {
+        locate(text, &field)
+    }
+    .or_else(|| inner.span());
+    let mut diagnostic = Diagnostic::error(file, message).at(text.clone(), located);
+    if !field.is_empty() {
+        diagnostic = diagnostic.with_field(field);
+    }
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// How many problems one file may report before the rest are left for the next run; no real
+/// file comes near it, and it bounds the work a hostile one can cause.
+const MAX_PROBLEMS: usize = 64;
+
+/// Parses `text` like [`parse`], but does not stop at the first problem: each unknown key
+/// is set aside and each missing or mistyped value stood in for, so that one run reports
+/// every such problem in the file, and the checks can go on with what parsed.
+///
+/// Returns the value (when every problem could be stood in for) and the problems. A syntax
+/// error stops at once: past it, nothing in the file can be trusted.
+pub fn parse_all<T: DeserializeOwned>(
+    file: &Path,
+    text: &Arc<str>,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let first = match parse::<T>(file, text) {
+        Ok(value) => return (Some(value), Vec::new()),
+        Err(first) => first,
+    };
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return (None, vec![first]);
+    };
+    let mut root = toml::Value::Table(table);
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    // Fields already reported, so a stand-in that still fails is not reported again.
+    let mut reported: Vec<String> = Vec::new();
+    for _ in 0..MAX_PROBLEMS * 4 {
+        let attempt = serde_path_to_error::deserialize::<_, T>(root.clone());
+        let error = match attempt {
+            Ok(value) => return (Some(value), problems),
+            Err(error) => error,
+        };
+        let path: Vec<Segment> = error.path().iter().cloned().collect();
+        let message = error.inner().message().trim().to_string();
         let field = field_path(error.path());
-        let inner = error.into_inner();
-        let (message, help) = explain(inner.message().trim());
-        // An unknown key is shown at the key; anything else at the value.
-        let located = if message.starts_with("unknown key") {
-            locate_key(text, &field)
-        } else {
-            locate(text, &field)
+        let key = stand_in_key(&message);
+        let where_ = match &key {
+            Some(k) if !message.starts_with("unknown field") => {
+                if field.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{field}.{k}")
+                }
+            }
+            _ => field.clone(),
+        };
+        if !reported.contains(&where_) {
+            reported.push(where_.clone());
+            problems.push(to_diagnostic(file, text, error));
+            if problems.len() >= MAX_PROBLEMS {
+                return (None, problems);
+            }
         }
-        .or_else(|| inner.span());
-        let mut diagnostic = Diagnostic::error(file, message).at(text.clone(), located);
-        if !field.is_empty() {
-            diagnostic = diagnostic.with_field(field);
+        if !repair(&mut root, &path, key.as_deref(), &message) {
+            return (None, problems);
         }
-        match help {
-            Some(help) => diagnostic.with_help(help),
-            None => diagnostic,
+    }
+    (None, problems)
+}
+
+/// For a missing key, its name (the path points at the table that lacks it).
+fn stand_in_key(message: &str) -> Option<String> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_string)
+}
+
+/// Changes `root` so that the problem at `path` goes away: an unknown key is removed, and a
+/// missing or wrong value is replaced by the next stand-in. False when nothing is left to try.
+fn repair(root: &mut toml::Value, path: &[Segment], missing: Option<&str>, message: &str) -> bool {
+    let (parent, last) = match missing {
+        Some(key) => (
+            path,
+            Segment::Map {
+                key: key.to_string(),
+            },
+        ),
+        None => match path.split_last() {
+            Some((last, parent)) => (parent, last.clone()),
+            None => return false,
+        },
+    };
+    let Some(container) = walk_mut(root, parent) else {
+        return false;
+    };
+    if message.starts_with("unknown field") {
+        return match (container, &last) {
+            (toml::Value::Table(table), Segment::Map { key }) => table.remove(key).is_some(),
+            _ => false,
+        };
+    }
+    let current = match (&*container, &last) {
+        (toml::Value::Table(table), Segment::Map { key }) => table.get(key).cloned(),
+        (toml::Value::Array(items), Segment::Seq { index }) => items.get(*index).cloned(),
+        _ => None,
+    };
+    let Some(next) = next_stand_in(current.as_ref(), message) else {
+        return false;
+    };
+    match (container, last) {
+        (toml::Value::Table(table), Segment::Map { key }) => {
+            table.insert(key, next);
+            true
         }
-    })
+        (toml::Value::Array(items), Segment::Seq { index }) if index < items.len() => {
+            items[index] = next;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Stand-ins in the order they are tried; each value type's simplest value. An enum's
+/// first accepted variant comes from serde's own message.
+fn next_stand_in(current: Option<&toml::Value>, message: &str) -> Option<toml::Value> {
+    // serde names an enum's variants: "expected `draft` or `final`", "expected one of `a`, …".
+    if message.starts_with("unknown variant")
+        && let Some(rest) = message.split_once("expected ").map(|(_, r)| r)
+        && let Some(variant) = rest.split('`').nth(1)
+    {
+        let variant = variant.to_string();
+        if current.and_then(toml::Value::as_str) != Some(variant.as_str()) {
+            return Some(toml::Value::String(variant));
+        }
+    }
+    let date: toml::value::Datetime = "2000-01-01".parse().ok()?;
+    let candidates = [
+        toml::Value::String(String::new()),
+        toml::Value::Integer(0),
+        toml::Value::Boolean(false),
+        toml::Value::Array(Vec::new()),
+        toml::Value::Table(toml::Table::new()),
+        toml::Value::Datetime(date),
+    ];
+    let position = current.and_then(|c| candidates.iter().position(|k| k == c));
+    let start = position.map_or(0, |p| p + 1);
+    candidates.into_iter().nth(start)
+}
+
+fn walk_mut<'a>(root: &'a mut toml::Value, path: &[Segment]) -> Option<&'a mut toml::Value> {
+    let mut value = root;
+    for segment in path {
+        value = match (value, segment) {
+            (toml::Value::Table(table), Segment::Map { key }) => table.get_mut(key)?,
+            (toml::Value::Array(items), Segment::Seq { index }) => items.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    Some(value)
 }
 
 /// The field path of the value starting at byte `offset`, for a syntax error inside a value:

@@ -6,8 +6,9 @@ pub mod leak;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -17,8 +18,8 @@ use crate::load::case::{Applicant, Case, Instructing, Opinion, Report, Status};
 use crate::load::toml_file::{self, Date};
 use crate::load::workspace::Brand;
 use crate::load::{self, Attachments, Brief, CaseFile, Catalogue, Inputs, Profile, Workspace};
-use crate::typeset::{Job, Typst};
-use crate::write;
+use crate::pipeline::{self, Backend, Prepared};
+use crate::typeset::{self, Control};
 
 pub const TEMPLATE: &str = "sample-report";
 
@@ -78,21 +79,16 @@ pub enum Subject {
     Case(PathBuf),
 }
 
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub out_dir: PathBuf,
-    /// Exact output path, for a single sample.
-    pub output: Option<PathBuf>,
-    pub timeout: std::time::Duration,
-}
-
 /// Makes one sample PDF and returns its path. A leak found in the typeset PDF is an error
 /// naming the field, and the PDF is never moved into place.
+///
+/// `options` are the pipeline's: `out_dir` (default `out/`), `-o`, `--keep-typ`,
+/// `--standard` and `--timeout` mean what they mean for `render`.
 pub fn make(
     subject: &Subject,
     workspace: &Workspace,
-    typst: &Typst,
-    options: &Options,
+    backend: &dyn Backend,
+    options: &pipeline::Options,
 ) -> Result<PathBuf> {
     let settings = read_settings(workspace)?;
     let (inputs, personal, file_stem) = match subject {
@@ -121,52 +117,26 @@ pub fn make(
         workspace,
         matches!(subject, Subject::Case(_)),
     )?;
-    let assembly = template.assemble_with(&inputs, extra, files)?;
-
-    let destination = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.out_dir.join(format!("{file_stem}.pdf")));
-    let folder = destination
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    let build = tempfile::Builder::new()
-        .prefix(".witness-build-")
-        .tempdir_in(folder)
-        .with_context(|| format!("cannot create a build folder in {}", folder.display()))?;
-    std::fs::write(build.path().join("main.typ"), &assembly.main)?;
-    for (name, bytes) in &assembly.files {
-        std::fs::write(build.path().join(name), bytes)?;
-    }
-    let pdf = build.path().join("sample.pdf");
-    let mut font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
-    font_paths.push(crate::typeset::fonts::bundled_font_folder()?);
-    let timestamp = inputs
-        .case
-        .case
-        .report
-        .date
-        .0
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        .timestamp();
-    typst.compile(&Job {
-        build_folder: build.path(),
-        main: "main.typ",
-        output: &pdf,
-        font_paths: &font_paths,
-        creation_timestamp: timestamp,
-        timeout: options.timeout,
-        pdf_standards: &[],
-    })?;
-
-    let leaks = leak::find_leaks(&pdf, &personal)?;
-    if let Some(first) = leaks.first() {
-        drop(build); // the PDF goes with its build folder
+    let destination = options.output.clone().unwrap_or_else(|| {
+        options
+            .out_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("out"))
+            .join(format!("{file_stem}.{}", backend.extension()))
+    });
+    pipeline::output::ensure_folder_for(&destination)?;
+    let prepared = Prepared {
+        findings: Vec::new(),
+        assembly: template.assemble_with(&inputs, extra, files)?,
+        destination,
+        settings: typeset::Settings::for_inputs(&inputs, &options.pdf_standards)?,
+        provenance: false,
+    };
+    let no_leaks = |pdf: &Path| -> Result<()> {
+        let leaks = leak::find_leaks(pdf, &personal)?;
+        let Some(first) = leaks.first() else {
+            return Ok(());
+        };
         let mut found: Vec<String> = leaks
             .iter()
             .map(|l| format!("`{}` ({:?} in the {})", l.field, l.found, l.place))
@@ -178,9 +148,21 @@ pub fn make(
             found.join(", "),
             first.found
         );
-    }
-    write::atomic_move(&pdf, &destination)?;
-    Ok(destination)
+    };
+    let stop = AtomicBool::new(false);
+    let control = Control {
+        stop: &stop,
+        threads: None,
+    };
+    let rendered = pipeline::execute(
+        &inputs,
+        prepared,
+        backend,
+        options,
+        control,
+        Some(&no_leaks),
+    )?;
+    Ok(rendered.pdf)
 }
 
 /// The countries with a brief, for `--all`.

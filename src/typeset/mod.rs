@@ -2,6 +2,7 @@
 
 pub mod fonts;
 pub mod locate;
+pub mod watch;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,23 +12,60 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
+
+use crate::load::Inputs;
 use wait_timeout::ChildExt;
 
 pub use locate::{PINNED_VERSION, Typst};
 
+/// How typst is told to make a report's PDF: the same for `compile` and `watch`, so a watched
+/// PDF is made exactly as a rendered one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Seconds since the Unix epoch written into the PDF, so equal inputs give equal bytes.
+    pub creation_timestamp: i64,
+    /// The workspace's fonts, then the fonts witness bundles.
+    pub font_paths: Vec<PathBuf>,
+    /// PDF standards to conform to, such as `a-2b` (archiving) or `ua-1` (accessibility).
+    pub pdf_standards: Vec<String>,
+}
+
+impl Settings {
+    /// The settings for a report of `inputs`: created at midnight UTC on the report date, the
+    /// same on every render, with the workspace's and the bundled fonts.
+    pub fn for_inputs(inputs: &Inputs, pdf_standards: &[String]) -> Result<Self> {
+        let mut font_paths: Vec<PathBuf> = inputs.workspace.fonts_folder().into_iter().collect();
+        font_paths.push(fonts::bundled_font_folder()?);
+        let midnight = inputs
+            .case
+            .case
+            .report
+            .date
+            .0
+            .and_time(chrono::NaiveTime::MIN);
+        Ok(Self {
+            creation_timestamp: midnight.and_utc().timestamp(),
+            font_paths,
+            pdf_standards: pdf_standards.to_vec(),
+        })
+    }
+}
+
 /// One typst run: the build folder is Typst's whole world (`--root`), holding copies only.
 #[derive(Debug, Clone)]
 pub struct Job<'a> {
+    /// The folder holding main.typ and everything it reads.
     pub build_folder: &'a Path,
     /// The source file inside the build folder.
     pub main: &'a str,
+    /// Where typst writes the PDF.
     pub output: &'a Path,
-    pub font_paths: &'a [PathBuf],
-    /// Seconds since the Unix epoch written into the PDF, so equal inputs give equal bytes.
-    pub creation_timestamp: i64,
+    /// Timestamp, fonts and standards.
+    pub settings: &'a Settings,
+    /// How long typst may take before it is stopped.
     pub timeout: Duration,
-    /// PDF standards to conform to, such as `a-2b` (archiving) or `ua-1` (accessibility).
-    pub pdf_standards: &'a [String],
+    /// Whether the build folder outlives the run (`--keep-typ`), so messages may point into it.
+    pub kept: bool,
 }
 
 /// How often a waiting render looks at its stop flag: the longest Ctrl-C waits for typst to go.
@@ -64,24 +102,26 @@ pub struct Outcome {
 
 impl Typst {
     /// The command line for a job, exactly as witness runs it (the benchmarks reuse it).
-    pub fn command(&self, job: &Job) -> Command {
+    /// `verb` is `compile`, or `watch` for one long-lived process that recompiles on change.
+    pub fn command(&self, verb: &str, job: &Job) -> Command {
         let mut command = Command::new(&self.path);
+        let settings = job.settings;
         command
-            .arg("compile")
+            .arg(verb)
             .arg("--root")
             .arg(job.build_folder)
             .arg("--ignore-system-fonts")
             .arg("--creation-timestamp")
-            .arg(job.creation_timestamp.to_string())
+            .arg(settings.creation_timestamp.to_string())
             .arg("--diagnostic-format")
             .arg("short");
-        for fonts in job.font_paths {
+        for fonts in &settings.font_paths {
             command.arg("--font-path").arg(fonts);
         }
-        if !job.pdf_standards.is_empty() {
+        if !settings.pdf_standards.is_empty() {
             command
                 .arg("--pdf-standard")
-                .arg(job.pdf_standards.join(","));
+                .arg(settings.pdf_standards.join(","));
         }
         command.arg(job.build_folder.join(job.main)).arg(job.output);
         command
@@ -103,7 +143,7 @@ impl Typst {
     /// `control.threads` threads.
     pub fn compile_under(&self, job: &Job, control: Control) -> Result<Outcome> {
         let stop = control.stop;
-        let mut command = self.command(job);
+        let mut command = self.command("compile", job);
         if let Some(threads) = control.threads {
             command.arg("--jobs").arg(threads.to_string());
         }
@@ -152,11 +192,17 @@ impl Typst {
         };
         let messages = stderr.join() + &stdout.join();
         let source = std::fs::read_to_string(job.build_folder.join(job.main)).unwrap_or_default();
-        let (errors, warnings): (Vec<String>, Vec<String>) = messages
+        let (errors, warnings): (Vec<&str>, Vec<&str>) = messages
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .map(|line| explain_line(line, job, &source))
             .partition(|line| line.contains(": error:"));
+        let explain = |lines: Vec<&str>| -> Vec<String> {
+            lines
+                .into_iter()
+                .map(|line| explain_line(line, job.build_folder, job.main, &source, job.kept))
+                .collect()
+        };
+        let (errors, warnings) = (explain(errors), explain(warnings));
         if !status.success() {
             let errors = if errors.is_empty() {
                 vec![messages.trim().to_string()]
@@ -225,22 +271,46 @@ fn read_in_background<R: Read + Send + 'static>(pipe: Option<R>) -> Captured {
     Captured { bytes, done }
 }
 
-/// Adds to a short-format typst message (`main.typ:12:5: error: ...`) the generated file's
-/// full path and the case or brief text the line came from.
-fn explain_line(line: &str, job: &Job, source: &str) -> String {
-    let Some(rest) = line
-        .strip_prefix(job.main)
-        .and_then(|r| r.strip_prefix(':'))
-    else {
+/// A short-format typst message (`path/to/main.typ:12:5: error: ...`) traced to the case or
+/// brief text its line came from. typst names the file relative to its current folder, so
+/// the generated file is recognised by its build folder's (unique) name, not its full path.
+/// The message then leads with the origin, since the build folder is usually gone by the
+/// time anyone reads it; the generated line is named only where it can still be opened.
+pub fn explain_line(
+    line: &str,
+    build_folder: &Path,
+    main: &str,
+    source: &str,
+    kept: bool,
+) -> String {
+    let marker = format!("{main}:");
+    let Some(at) = line.find(&marker) else {
         return line.to_string();
     };
-    let line_number: Option<usize> = rest.split(':').next().and_then(|n| n.parse().ok());
-    let generated = job.build_folder.join(job.main);
-    let mut explained = format!("{}:{rest}", generated.display());
-    if let Some(origin) = line_number.and_then(|n| origin_of_line(source, n)) {
-        explained.push_str(&format!("\n  the text there comes from {origin}"));
+    let named = Path::new(&line[..at + main.len()]);
+    let folder_matches = match named.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => parent.file_name() == build_folder.file_name(),
+        None => true,
+    };
+    if !folder_matches {
+        return line.to_string();
     }
-    explained
+    let rest = &line[at + marker.len()..];
+    let line_number: Option<usize> = rest.split(':').next().and_then(|n| n.parse().ok());
+    // `12:5: error: message` → `error: message`
+    let message = rest.splitn(3, ':').nth(2).map_or(rest, str::trim_start);
+    let generated = match (kept, line_number) {
+        (true, Some(n)) => format!(
+            "{}:{n}",
+            crate::diagnostic::display_path(&build_folder.join(main))
+        ),
+        (false, Some(n)) => format!("line {n} of the generated source (--keep-typ keeps it)"),
+        (_, None) => "the generated source".to_string(),
+    };
+    match line_number.and_then(|n| origin_of_line(source, n)) {
+        Some(origin) => format!("{origin}: {message}\n  typst read it at {generated}"),
+        None => format!("{message}\n  at {generated}"),
+    }
 }
 
 /// The nearest `// origin:` marker at or above 1-based `line` of the generated source.
