@@ -6,7 +6,8 @@
 //! [`pipeline`] runs them for every verb, with one back-end per output kind; [`batch`] runs
 //! many cases at once.
 //! The authoring commands: [`scaffold`] (new workspaces and case files), [`watch`] (re-render
-//! on change), [`brief_status`] (the briefs' review dates and sources).
+//! on change), [`brief_status`] (the briefs' review dates and sources), [`doctor`] (what witness
+//! finds on the machine and in a workspace).
 
 pub mod assemble;
 pub mod batch;
@@ -14,6 +15,7 @@ pub mod brief_status;
 pub mod check;
 pub mod citation;
 pub mod diagnostic;
+pub mod doctor;
 pub mod load;
 pub mod lookup;
 pub mod pipeline;

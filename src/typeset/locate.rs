@@ -10,19 +10,29 @@ pub const PINNED_VERSION: &str = "0.15.1";
 const PINNED_SERIES: &str = "0.15.";
 
 /// Where the typst binary came from, for `doctor` and provenance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Origin {
+    /// `--typst PATH`.
     Flag,
+    /// `WITNESS_TYPST`.
     Environment,
+    /// `typst` on `PATH`.
     SearchPath,
+    /// witness's own copy, installed by an earlier run.
     DataFolder,
+    /// witness's own copy, installed by this run.
     Installed,
 }
 
+/// A typst binary witness can run, and its version.
 #[derive(Debug, Clone)]
 pub struct Typst {
+    /// The binary.
     pub path: PathBuf,
+    /// As `typst --version` gives it, such as `0.15.1`.
     pub version: String,
+    /// Where it was found.
     pub origin: Origin,
 }
 
@@ -126,6 +136,21 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// The cargo that installs typst: `CARGO` (set when witness runs under cargo), else `cargo`.
+fn cargo() -> PathBuf {
+    std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "cargo".into())
+}
+
+/// Whether witness could install typst when it is missing: cargo runs.
+pub fn can_install() -> bool {
+    Command::new(cargo())
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// Installs the pinned typst into the data folder with cargo, once, under a file lock so that
 /// parallel runs (and parallel tests) wait for one install instead of racing.
 fn install() -> Result<Typst> {
@@ -148,9 +173,7 @@ fn install() -> Result<Typst> {
              witness: this compiles typst from source and takes several minutes, once.",
             root.display()
         );
-        let cargo = std::env::var_os("CARGO")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "cargo".into());
+        let cargo = cargo();
         let status = Command::new(&cargo)
             .args([
                 "install",

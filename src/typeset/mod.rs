@@ -127,6 +127,32 @@ impl Typst {
         command
     }
 
+    /// The font families typst sees with the font flags renders use (no system fonts, then
+    /// `font_paths`), as `typst fonts` lists them: what a report can be set in.
+    pub fn fonts(&self, font_paths: &[PathBuf]) -> Result<Vec<String>> {
+        let mut command = Command::new(&self.path);
+        command.arg("fonts").arg("--ignore-system-fonts");
+        for fonts in font_paths {
+            command.arg("--font-path").arg(fonts);
+        }
+        let output = command
+            .stdin(Stdio::null())
+            .output()
+            .context("`typst fonts`")?;
+        if !output.status.success() {
+            return Err(anyhow!(
+                "`typst fonts` failed: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+
     /// Runs typst; on failure the error carries typst's messages traced back to their origin.
     pub fn compile(&self, job: &Job) -> Result<Outcome> {
         self.compile_under(
