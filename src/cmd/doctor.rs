@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use witness::doctor::{Report, Status};
 
+use super::args::Format;
 use super::paint::{self, Paint};
 
 /// `witness doctor [DIR] [--typst PATH] [--format text|json]`.
@@ -23,15 +24,6 @@ pub struct DoctorArgs {
     /// How to print: lines for people, one JSON object for programs.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-}
-
-/// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// One line per finding, coloured on a terminal.
-    Text,
-    /// One JSON object on one line.
-    Json,
 }
 
 /// Examines, prints the report, and fails when it has an error.
