@@ -412,7 +412,10 @@ fn a_template_cannot_read_outside_the_build_folder() {
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{message}");
         assert!(message.contains(refusal), "{message}");
-        assert!(message.contains("main.typ:"), "names the line: {message}");
+        assert!(
+            message.contains("in the report template's own text, at line"),
+            "names the template and the line: {message}"
+        );
         assert!(!message.contains("root:x:0:0"), "{message}");
         let left: Vec<_> = std::fs::read_dir(dir.join("out"))
             .unwrap()

@@ -86,6 +86,7 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
         writer.event(event);
     }
     writer.flush_text();
+    writer.out.push_str(crate::typeset::ORIGIN_END);
     writer.out
 }
 

@@ -17,6 +17,7 @@ pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
         push_lines(&mut out, lines.into_iter());
         out.push_str("]\n\n");
     }
+    out.push_str(crate::typeset::ORIGIN_END);
     out
 }
 

@@ -102,7 +102,12 @@ pub fn parse_all<T: DeserializeOwned>(
         };
         if !reported.contains(&where_) {
             reported.push(where_.clone());
-            problems.push(to_diagnostic(file, text, error));
+            // The first problem is the one the text parser met, with its wording and span.
+            problems.push(if problems.is_empty() {
+                first.clone()
+            } else {
+                to_diagnostic(file, text, error)
+            });
             if problems.len() >= MAX_PROBLEMS {
                 return (None, problems);
             }

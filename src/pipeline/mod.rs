@@ -192,7 +192,7 @@ pub fn prepare(
     let findings = gate(inputs, options)?;
     let destination = destination(inputs, options, extension);
     let prepared = (|| -> Result<Prepared> {
-        output::ensure_folder_for(&destination)?;
+        output::ensure_folder_for(&destination, extension)?;
         Ok(Prepared {
             assembly: template.assemble(inputs)?,
             settings: typeset::Settings::for_inputs(inputs, &options.pdf_standards)?,
@@ -320,11 +320,12 @@ pub fn render_case(case_path: &Path, backend: &dyn Backend, options: &Options) -
 }
 
 /// Refuses an output path that cannot be a file, in words rather than an OS error number.
-pub(crate) fn refuse_folder(destination: &Path) -> Result<()> {
+pub(crate) fn refuse_folder(destination: &Path, extension: &str) -> Result<()> {
     if destination.is_dir() {
         bail!(
-            "the output path {} is a folder; give a file name",
-            destination.display()
+            "the output path {} is a folder; give a file name ending in .{}",
+            destination.display(),
+            extension
         );
     }
     Ok(())

@@ -36,7 +36,7 @@ pub fn last_provenance(inputs: &Inputs) -> Option<PathBuf> {
 }
 
 /// Makes the folder an output goes into, and refuses a destination that is a folder.
-pub fn ensure_folder_for(destination: &Path) -> Result<()> {
+pub fn ensure_folder_for(destination: &Path, extension: &str) -> Result<()> {
     let folder = destination
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -50,7 +50,7 @@ pub fn ensure_folder_for(destination: &Path) -> Result<()> {
     }
     std::fs::create_dir_all(folder)
         .with_context(|| format!("cannot create the output folder {}", folder.display()))?;
-    super::refuse_folder(destination)
+    super::refuse_folder(destination, extension)
 }
 
 /// How a finished file reaches its destination.

@@ -124,7 +124,7 @@ pub fn make(
             .unwrap_or_else(|| PathBuf::from("out"))
             .join(format!("{file_stem}.{}", backend.extension()))
     });
-    pipeline::output::ensure_folder_for(&destination)?;
+    pipeline::output::ensure_folder_for(&destination, backend.extension())?;
     let prepared = Prepared {
         findings: Vec::new(),
         assembly: template.assemble_with(&inputs, extra, files)?,

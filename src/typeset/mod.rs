@@ -335,12 +335,17 @@ pub fn explain_line(
     };
     match line_number.and_then(|n| origin_of_line(source, n)) {
         Some(origin) => format!("{origin}: {message}\n  typst read it at {generated}"),
-        None => format!("{message}\n  at {generated}"),
+        None => format!("{message}\n  in the report template's own text, at {generated}"),
     }
 }
 
-/// The nearest `// origin:` marker at or above 1-based `line` of the generated source.
+/// Closes the text an `// origin:` marker opened: what follows is the template's own.
+pub const ORIGIN_END: &str = "// origin ends\n";
+
+/// The nearest `// origin:` marker at or above 1-based `line` of the generated source, unless
+/// its text ended before the line (the line is then the template's own).
 pub fn origin_of_line(source: &str, line: usize) -> Option<String> {
+    let end = ORIGIN_END.trim_end();
     source
         .lines()
         .take(line)
@@ -348,10 +353,13 @@ pub fn origin_of_line(source: &str, line: usize) -> Option<String> {
         .into_iter()
         .rev()
         .find_map(|l| {
-            l.trim_start()
-                .strip_prefix("// origin: ")
-                .map(str::to_string)
+            let l = l.trim_start();
+            if l == end {
+                return Some(None);
+            }
+            l.strip_prefix("// origin: ").map(|o| Some(o.to_string()))
         })
+        .flatten()
 }
 
 #[cfg(test)]
@@ -366,5 +374,11 @@ mod tests {
             Some("brief/history.md:4")
         );
         assert_eq!(origin_of_line(source, 1), None);
+        let closed = format!("{source}{ORIGIN_END}#read(\"x\")\n");
+        assert_eq!(
+            origin_of_line(&closed, 6),
+            None,
+            "template text after the block"
+        );
     }
 }
