@@ -42,7 +42,10 @@ pub fn collect(arguments: &[PathBuf]) -> Result<Vec<PathBuf>> {
             find_case_files(argument, &mut found)
                 .with_context(|| format!("cannot search {}", argument.display()))?;
             if found.len() == before {
-                bail!("no {CASE_FILE} in {} or below it", argument.display());
+                bail!(
+                    "no case file in {} or below it (a {CASE_FILE}, or a .toml file with a [report] table)",
+                    argument.display()
+                );
             }
         } else if argument.exists() {
             found.push(argument.clone());
@@ -90,12 +93,32 @@ pub fn collect(arguments: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(keyed.into_iter().map(|(_, path)| path).collect())
 }
 
+/// Whether a `.toml` file is a case file: it has a `[report]` table, which no other file of a
+/// workspace (witness.toml, brief.toml, catalogue.toml, a jurisdiction profile) has.
+fn is_case_file(path: &Path) -> bool {
+    if path.extension().is_none_or(|e| e != "toml") {
+        return false;
+    }
+    // Only the start is read: a case file's [report] table comes first, and a large
+    // unrelated file is not read whole.
+    let mut head = [0u8; 16 * 1024];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let read = std::io::Read::read(&mut file, &mut head).unwrap_or(0);
+    String::from_utf8_lossy(&head[..read])
+        .lines()
+        .any(|line| line.trim() == "[report]")
+}
+
 fn is_glob(path: &Path) -> bool {
     path.to_string_lossy().contains(['*', '?', '['])
 }
 
-/// Every `case.toml` below `folder`. Hidden folders (`.git`, witness's own `.witness-build-*`)
-/// are skipped, and symlinked folders are not followed, so a link cannot make a loop.
+/// Every case file below `folder`: each `case.toml` (one folder per case), and each other
+/// `.toml` file that opens a `[report]` table (the `cases/NAME.toml` that `witness new`
+/// writes). Hidden folders (`.git`, witness's own `.witness-build-*`) are skipped, and
+/// symlinked folders are not followed, so a link cannot make a loop.
 fn find_case_files(folder: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(folder)? {
         let entry = entry?;
@@ -106,7 +129,7 @@ fn find_case_files(folder: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<(
         let path = entry.path();
         if entry.file_type()?.is_dir() {
             find_case_files(&path, found)?;
-        } else if name == CASE_FILE && path.is_file() {
+        } else if path.is_file() && (name == CASE_FILE || is_case_file(&path)) {
             found.push(path);
         }
     }
@@ -631,6 +654,10 @@ mod tests {
             std::fs::write(dir.path().join(folder).join(CASE_FILE), "").unwrap();
         }
         std::fs::write(dir.path().join("c/other.toml"), "").unwrap();
+        // The layout `witness init` and `witness new` write: cases/NAME.toml beside witness.toml.
+        std::fs::create_dir_all(dir.path().join("ws/cases")).unwrap();
+        std::fs::write(dir.path().join("ws/cases/smith.toml"), "# new\n[report]\n").unwrap();
+        std::fs::write(dir.path().join("ws/witness.toml"), "[expert]\n").unwrap();
         let found = collect(&[
             dir.path().join("c/other.toml"),
             dir.path().to_path_buf(),
@@ -648,7 +675,8 @@ mod tests {
                 "a/deep/case.toml",
                 "b/case.toml",
                 "c/case.toml",
-                "c/other.toml"
+                "c/other.toml",
+                "ws/cases/smith.toml"
             ]
         );
 
@@ -659,7 +687,7 @@ mod tests {
         let error = collect(&[empty.path().to_path_buf()])
             .unwrap_err()
             .to_string();
-        assert!(error.contains("no case.toml in"), "{error}");
+        assert!(error.contains("no case file in"), "{error}");
         let error = collect(&[dir.path().join("missing.toml")])
             .unwrap_err()
             .to_string();

@@ -231,7 +231,7 @@ fn folders_and_globs_name_cases_and_text_output_ends_with_a_summary() {
     let output = run(witness().arg("render").arg(empty.path()));
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("no case.toml in"),
+        stderr(&output).contains("no case file in"),
         "{}",
         stderr(&output)
     );

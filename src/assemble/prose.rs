@@ -112,7 +112,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "// origin: case.toml: analysis.history\n#np[One line\\.]\n\n#np[Two #cite(label(\"k\"), supplement: [p\\. 3])\\.]\n\n"
+            "// origin: case.toml: analysis.history\n#np[One line\\.]\n\n#np[Two #cite(label(\"k\"), supplement: [p\\. 3])\\.]\n\n// origin ends\n"
         );
     }
 

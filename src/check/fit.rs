@@ -43,9 +43,15 @@ fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     let case = &inputs.case;
     let known = || inputs.catalogue.topic_ids();
     let topics = inputs.topics();
+    // The topics an unknown topic was probably meant to be: their analysis is then not a
+    // second problem (E102) but the same one, reported once at the misspelt topic (E101).
+    let mut meant: Vec<String> = Vec::new();
     for (i, topic) in topics.iter().enumerate() {
         let field = format!("report.topics[{i}]");
         if inputs.catalogue.topic(topic).is_none() && inputs.brief.section(topic).is_none() {
+            if let Some(best) = lookup::did_you_mean(topic, known()) {
+                meant.push(best.to_string());
+            }
             let help = lookup::help(topic, &known().collect::<Vec<_>>(), "known topics");
             found.push(
                 case.error_at(&field, format!("unknown topic `{topic}`"))
@@ -80,7 +86,7 @@ fn check_topics(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         }
     }
     for topic in case.case.analysis.keys() {
-        if topics.contains(topic) {
+        if topics.contains(topic) || meant.contains(topic) {
             continue;
         }
         let field = format!("analysis.{topic}");

@@ -87,7 +87,8 @@ fn check_one(case: &Path, args: &CheckArgs) -> Diagnostics {
         provenance: pipeline::last_provenance(&inputs),
         ..options.check_settings(&inputs)
     };
-    found.extend(check::check_with(&inputs, &settings).0);
+    let findings = check::check_with(&inputs, &settings).0;
+    found.extend(findings.into_iter().filter(|d| !inputs.case.stood_in(d)));
     Diagnostics(found).in_file_order()
 }
 

@@ -326,10 +326,9 @@ impl Brief {
             )
         })?;
         // Every missing or mistyped key of brief.toml in one run: a new brief lacks several.
-        let (info, problems) =
-            toml_file::parse_all::<BriefInfo>(&info_source.path, &info_source.text);
-        let Some(info) = info.filter(|_| problems.is_empty()) else {
-            return Err(Diagnostics(problems));
+        let parsed = toml_file::parse_all::<BriefInfo>(&info_source.path, &info_source.text);
+        let Some(info) = parsed.value.filter(|_| parsed.problems.is_empty()) else {
+            return Err(Diagnostics(parsed.problems));
         };
 
         let bib_name = ["sources.yml", "sources.yaml", "sources.bib"]

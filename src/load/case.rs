@@ -237,9 +237,14 @@ impl Case {
 /// A case file as read from disk, with its text kept for locating later diagnostics.
 #[derive(Debug, Clone)]
 pub struct CaseFile {
+    /// Where the case file is.
     pub path: PathBuf,
+    /// Its text, for locating findings.
     pub text: Arc<str>,
+    /// What it says.
     pub case: Case,
+    /// Fields whose value loading stood in for after reporting a problem with them.
+    pub stand_ins: Vec<String>,
 }
 
 impl CaseFile {
@@ -256,6 +261,7 @@ impl CaseFile {
             path: path.to_path_buf(),
             text,
             case,
+            stand_ins: Vec::new(),
         };
         file.validate_values()?;
         Ok(file)
@@ -266,17 +272,31 @@ impl CaseFile {
     /// parsed to go on.
     pub fn read_all(path: &Path) -> Result<(Self, Vec<Diagnostic>), Diagnostics> {
         let text = super::read_text(path)?;
-        let (case, mut problems) = toml_file::parse_all::<Case>(path, &text);
-        let Some(case) = case else {
+        let parsed = toml_file::parse_all::<Case>(path, &text);
+        let (mut problems, stand_ins) = (parsed.problems, parsed.stand_ins);
+        let Some(case) = parsed.value else {
             return Err(Diagnostics(problems));
         };
         let file = Self {
             path: path.to_path_buf(),
             text,
             case,
+            stand_ins,
         };
-        problems.extend(file.value_problems());
+        let more: Vec<Diagnostic> = file
+            .value_problems()
+            .into_iter()
+            .filter(|d| !file.stood_in(d))
+            .collect();
+        problems.extend(more);
         Ok((file, problems))
+    }
+
+    /// Whether `finding` is about a value that loading stood in for, so a knock-on of a
+    /// problem already reported.
+    pub fn stood_in(&self, finding: &Diagnostic) -> bool {
+        finding.file == self.path
+            && toml_file::Parsed::<()>::stood_in(&self.stand_ins, finding.field.as_deref())
     }
 
     /// An error located at `field` in this case file.

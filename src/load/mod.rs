@@ -94,12 +94,22 @@ pub fn load(case_path: &Path) -> Result<Inputs, Diagnostics> {
 /// when too little parsed to go on.
 pub fn load_all(case_path: &Path) -> Result<(Inputs, Vec<Diagnostic>), Diagnostics> {
     let (case, mut problems) = CaseFile::read_all(case_path)?;
+    // What a stood-in value makes fail later is the same problem again: leave it out.
+    let case_stand_ins = StandIns(case.clone());
     match load_case(case, &Fresh) {
         Ok(inputs) => Ok((inputs, problems)),
         Err(more) => {
-            problems.extend(more.0);
+            problems.extend(more.0.into_iter().filter(|d| !case_stand_ins.stood(d)));
             Err(Diagnostics(problems).in_file_order())
         }
+    }
+}
+
+struct StandIns(CaseFile);
+
+impl StandIns {
+    fn stood(&self, finding: &Diagnostic) -> bool {
+        self.0.stood_in(finding)
     }
 }
 

@@ -65,25 +65,38 @@ const MAX_PROBLEMS: usize = 64;
 ///
 /// Returns the value (when every problem could be stood in for) and the problems. A syntax
 /// error stops at once: past it, nothing in the file can be trusted.
-pub fn parse_all<T: DeserializeOwned>(
-    file: &Path,
-    text: &Arc<str>,
-) -> (Option<T>, Vec<Diagnostic>) {
+pub fn parse_all<T: DeserializeOwned>(file: &Path, text: &Arc<str>) -> Parsed<T> {
     let first = match parse::<T>(file, text) {
-        Ok(value) => return (Some(value), Vec::new()),
+        Ok(value) => {
+            return Parsed {
+                value: Some(value),
+                problems: Vec::new(),
+                stand_ins: Vec::new(),
+            };
+        }
         Err(first) => first,
     };
     let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return (None, vec![first]);
+        return Parsed {
+            value: None,
+            problems: vec![first],
+            stand_ins: Vec::new(),
+        };
     };
     let mut root = toml::Value::Table(table);
     let mut problems: Vec<Diagnostic> = Vec::new();
     // Fields already reported, so a stand-in that still fails is not reported again.
     let mut reported: Vec<String> = Vec::new();
+    let mut stand_ins: Vec<String> = Vec::new();
+    let done = |value, problems, stand_ins| Parsed {
+        value,
+        problems,
+        stand_ins,
+    };
     for _ in 0..MAX_PROBLEMS * 4 {
         let attempt = serde_path_to_error::deserialize::<_, T>(root.clone());
         let error = match attempt {
-            Ok(value) => return (Some(value), problems),
+            Ok(value) => return done(Some(value), problems, stand_ins),
             Err(error) => error,
         };
         let path: Vec<Segment> = error.path().iter().cloned().collect();
@@ -100,6 +113,9 @@ pub fn parse_all<T: DeserializeOwned>(
             }
             _ => field.clone(),
         };
+        if !message.starts_with("unknown field") && !stand_ins.contains(&where_) {
+            stand_ins.push(where_.clone());
+        }
         if !reported.contains(&where_) {
             reported.push(where_.clone());
             // The first problem is the one the text parser met, with its wording and span.
@@ -109,14 +125,37 @@ pub fn parse_all<T: DeserializeOwned>(
                 to_diagnostic(file, text, error)
             });
             if problems.len() >= MAX_PROBLEMS {
-                return (None, problems);
+                return done(None, problems, stand_ins);
             }
         }
         if !repair(&mut root, &path, key.as_deref(), &message) {
-            return (None, problems);
+            return done(None, problems, stand_ins);
         }
     }
-    (None, problems)
+    done(None, problems, stand_ins)
+}
+
+/// What [`parse_all`] made of a file.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// The value, when every problem could be stood in for.
+    pub value: Option<T>,
+    /// Every problem, in the order met.
+    pub problems: Vec<Diagnostic>,
+    /// Fields whose value is a stand-in (`report.jurisdiction`): findings about them later
+    /// are knock-ons of a problem already reported, and are left out.
+    pub stand_ins: Vec<String>,
+}
+
+impl<T> Parsed<T> {
+    /// Whether a finding at `field` concerns a stood-in value.
+    pub fn stood_in(stand_ins: &[String], field: Option<&str>) -> bool {
+        field.is_some_and(|f| {
+            stand_ins.iter().any(|s| {
+                f == s || f.starts_with(&format!("{s}.")) || f.starts_with(&format!("{s}["))
+            })
+        })
+    }
 }
 
 /// For a missing key, its name (the path points at the table that lacks it).
@@ -146,10 +185,21 @@ fn repair(root: &mut toml::Value, path: &[Segment], missing: Option<&str>, messa
         return false;
     };
     if message.starts_with("unknown field") {
-        return match (container, &last) {
-            (toml::Value::Table(table), Segment::Map { key }) => table.remove(key).is_some(),
-            _ => false,
+        let (toml::Value::Table(table), Segment::Map { key }) = (container, &last) else {
+            return false;
         };
+        let Some(value) = table.remove(key) else {
+            return false;
+        };
+        // A misspelt key is most likely the key it resembles: its value goes there, so the
+        // key is not reported missing as well, and the value is still checked.
+        let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+        if let Some(meant) = did_you_mean(key, expected.iter().copied())
+            && !table.contains_key(meant)
+        {
+            table.insert(meant.to_string(), value);
+        }
+        return true;
     }
     let current = match (&*container, &last) {
         (toml::Value::Table(table), Segment::Map { key }) => table.get(key).cloned(),

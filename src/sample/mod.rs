@@ -258,6 +258,7 @@ fn fictional_inputs(
         path: PathBuf::from(format!("<sample {country}>")),
         text: Arc::from(""),
         case,
+        stand_ins: Vec::new(),
     };
     let profile = Profile::read(&workspace.templates, &case)?;
     Ok(Inputs {
