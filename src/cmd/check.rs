@@ -30,9 +30,16 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let cases = witness::batch::collect(&args.cases)?;
-    let mut all = Vec::new();
+    let mut all: Vec<Diagnostic> = Vec::new();
+    // A problem in a file cases share (a brief, witness.toml) is reported once, not per case.
+    let mut seen = std::collections::HashSet::new();
     for case in &cases {
-        all.extend(check_one(case, &args).0);
+        all.extend(
+            check_one(case, &args)
+                .0
+                .into_iter()
+                .filter(|d| seen.insert(d.to_string())),
+        );
     }
     match args.format {
         Format::Json => {
