@@ -11,18 +11,19 @@
 //! verdict on one change before it writes the next. So the PDF it copies is always whole, and
 //! always the one made from the sources just written.
 
+mod compile;
 mod interest;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Inputs};
 use crate::pipeline::backend::TYPESET_PDF;
-use crate::pipeline::output::{self, Placement};
+use crate::pipeline::output::{self};
 use crate::pipeline::{self, BuildFolder, Options, Prepared};
 use crate::typeset::watch::{self as typst_watch, Process, Said};
 use crate::typeset::{self, Job, Typst};
@@ -219,10 +220,11 @@ impl Session {
                 Message::Typst(Said::Line { generation, line }) => {
                     // typst compiled without being asked (another program touched the build
                     // folder): send that PDF out too, so the output matches the build folder.
-                    if generation == self.generation && typst_watch::verdict(&line).is_some() {
-                        if let Some(done) = self.collect_unasked(&line) {
-                            notice(done);
-                        }
+                    if generation == self.generation
+                        && typst_watch::verdict(&line).is_some()
+                        && let Some(done) = self.collect_unasked(&line)
+                    {
+                        notice(done);
                     }
                 }
                 Message::Typst(Said::Ended { generation }) => {
@@ -496,167 +498,10 @@ impl Session {
         )?);
         Ok(true)
     }
-
-    /// Waits for typst to start compiling and report how it went; `None` if told to stop.
-    fn await_compile(&mut self) -> Result<Option<Verdict>> {
-        let deadline = Instant::now() + self.options.timeout;
-        let mut started = false;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = match self.receiver.recv_timeout(left) {
-                Ok(message) => message,
-                Err(_) => {
-                    self.process = None;
-                    bail!(
-                        "typst did not finish within {} s and was stopped",
-                        self.options.timeout.as_secs()
-                    );
-                }
-            };
-            match message {
-                Message::Typst(Said::Line { generation, line })
-                    if generation == self.generation =>
-                {
-                    if typst_watch::is_start(&line) {
-                        started = true;
-                    } else if let Some(success) = typst_watch::verdict(&line)
-                        && started
-                    {
-                        let diagnostics = if line.contains("successfully") {
-                            Vec::new()
-                        } else {
-                            self.diagnostics_after()
-                        };
-                        return Ok(Some(Verdict {
-                            success,
-                            diagnostics,
-                        }));
-                    }
-                }
-                Message::Typst(Said::Ended { generation }) if generation == self.generation => {
-                    self.process = None;
-                    bail!("typst watch stopped unexpectedly");
-                }
-                Message::Stop => {
-                    self.stopping = true;
-                    return Ok(None);
-                }
-                other => self.absorb(other),
-            }
-        }
-    }
-
-    /// The diagnostic lines typst prints straight after its verdict.
-    fn diagnostics_after(&mut self) -> Vec<String> {
-        let mut lines = Vec::new();
-        loop {
-            match self.receiver.recv_timeout(DIAGNOSTICS_GAP) {
-                Ok(Message::Typst(Said::Line { generation, line }))
-                    if generation == self.generation =>
-                {
-                    if typst_watch::is_idle(&line) {
-                        break;
-                    }
-                    if !line.trim().is_empty() {
-                        lines.push(line);
-                    }
-                }
-                Ok(Message::Stop) => {
-                    self.stopping = true;
-                    break;
-                }
-                Ok(other) => self.absorb(other),
-                Err(_) => break,
-            }
-        }
-        lines
-    }
-
-    /// Publishes typst's PDF as render does (a copy, since typst goes on writing its own),
-    /// with the provenance a fresh render would write.
-    fn send_out(
-        &mut self,
-        build: &Path,
-        inputs: Inputs,
-        destination: &Path,
-    ) -> Result<(Option<usize>, Vec<Diagnostic>)> {
-        let produced = build.join(TYPESET_PDF);
-        if !produced.is_file() {
-            bail!("{}", pipeline::backend::NO_OUTPUT);
-        }
-        let published = output::publish(
-            &inputs,
-            &produced,
-            destination,
-            Some(&self.typst.version),
-            Placement::Copy,
-        )?;
-        let sha256 = write::sha256_hex(&std::fs::read(destination)?);
-        self.sent = Some(Sent {
-            inputs,
-            destination: destination.to_path_buf(),
-            sha256,
-        });
-        Ok((published.pages, published.warnings))
-    }
-
-    /// A compile witness did not ask for: if it succeeded with a new PDF, send it out.
-    fn collect_unasked(&mut self, line: &str) -> Option<Notice> {
-        let started = Instant::now();
-        let success = typst_watch::verdict(line)?;
-        let build = self.build.as_ref()?.path().to_path_buf();
-        let diagnostics = if line.contains("successfully") {
-            Vec::new()
-        } else {
-            self.diagnostics_after()
-        };
-        if !success {
-            return None;
-        }
-        let pdf = std::fs::read(build.join(TYPESET_PDF)).ok()?;
-        let sent = self.sent.take()?;
-        if sent.sha256 == write::sha256_hex(&pdf) {
-            self.sent = Some(sent);
-            return None;
-        }
-        let destination = sent.destination.clone();
-        let result = self.send_out(&build, sent.inputs, &destination);
-        Some(match result {
-            Ok((pages, findings)) => Notice::Built(Built {
-                trigger: Trigger::Typst,
-                pdf: destination,
-                pages,
-                elapsed: started.elapsed(),
-                findings,
-                typst_warnings: diagnostics,
-            }),
-            Err(error) => Notice::Failed {
-                trigger: Trigger::Typst,
-                elapsed: started.elapsed(),
-                error,
-            },
-        })
-    }
-
-    /// typst's short diagnostic traced to the case or brief, as `render` traces it.
-    fn explain(&self, line: &str, build: &Path) -> String {
-        let source = self
-            .written
-            .get(typeset_main())
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-        typeset::explain_line(line, build, typeset_main(), &source, self.options.keep_typ)
-    }
 }
 
 fn typeset_main() -> &'static str {
     crate::assemble::MAIN
-}
-
-/// typst's verdict on one compile, with the messages it printed after it.
-struct Verdict {
-    success: bool,
-    diagnostics: Vec<String>,
 }
 
 /// Which file events can change an input: not reads, and not metadata such as access times.

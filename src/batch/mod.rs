@@ -7,134 +7,26 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
-use std::hash::Hash;
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, mpsc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 
-use crate::assemble::Template;
+mod cache;
+mod collect;
+
+pub use cache::Cache;
+pub use collect::{CASE_FILE, collect};
+
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
-use crate::load::{self, Brief, CaseFile, Catalogue, Inputs, Profile, Workspace};
+use crate::load::{self, CaseFile};
 use crate::pipeline::{self, Options, Pdf, Rendered};
 use crate::typeset::{Control, Interrupted};
-
-/// The file name a folder argument is searched for.
-pub const CASE_FILE: &str = "case.toml";
-
-/// The case files the arguments name: a file as given, every `case.toml` below a folder, and
-/// the matches of a glob pattern that reached witness unexpanded (quoted, or from a script).
-///
-/// The result is sorted by absolute path and holds each file once however often it was
-/// named, so the set, and with it every shard, does not depend on argument order or on the
-/// order a file system lists folders in. A name that matches nothing is an error here, before
-/// anything runs; a file that exists but is not a valid case fails later, on its own.
-pub fn collect(arguments: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    for argument in arguments {
-        if argument.is_dir() {
-            let before = found.len();
-            find_case_files(argument, &mut found)
-                .with_context(|| format!("cannot search {}", argument.display()))?;
-            if found.len() == before {
-                bail!(
-                    "no case file in {} or below it (a {CASE_FILE}, or a .toml file with a [report] table)",
-                    argument.display()
-                );
-            }
-        } else if argument.exists() {
-            found.push(argument.clone());
-        } else if is_glob(argument) {
-            let pattern = argument.to_string_lossy();
-            // As in a shell: `*` does not match a leading dot, so hidden folders stay hidden.
-            let options = glob::MatchOptions {
-                require_literal_leading_dot: true,
-                ..glob::MatchOptions::new()
-            };
-            let matches = glob::glob_with(&pattern, options)
-                .map_err(|e| anyhow!("invalid pattern `{pattern}`: {e}"))?
-                .collect::<Result<Vec<_>, _>>()
-                .with_context(|| format!("cannot search for `{pattern}`"))?;
-            if matches.is_empty() {
-                bail!("no file matches `{pattern}`");
-            }
-            for path in matches {
-                if path.is_dir() {
-                    find_case_files(&path, &mut found)
-                        .with_context(|| format!("cannot search {}", path.display()))?;
-                } else {
-                    found.push(path);
-                }
-            }
-        } else {
-            bail!("{} does not exist", argument.display());
-        }
-    }
-    let mut keyed: Vec<(PathBuf, PathBuf)> = found
-        .into_iter()
-        .map(|path| {
-            (
-                std::path::absolute(&path).unwrap_or_else(|_| path.clone()),
-                path,
-            )
-        })
-        .collect();
-    keyed.sort();
-    // Two spellings of one file (`a/case.toml`, `./a/../a/case.toml`, a symlink) are one case.
-    let mut seen = std::collections::HashSet::new();
-    keyed.retain(|(absolute, _)| {
-        seen.insert(std::fs::canonicalize(absolute).unwrap_or(absolute.clone()))
-    });
-    Ok(keyed.into_iter().map(|(_, path)| path).collect())
-}
-
-/// Whether a `.toml` file is a case file: it has a `[report]` table, which no other file of a
-/// workspace (witness.toml, brief.toml, catalogue.toml, a jurisdiction profile) has.
-fn is_case_file(path: &Path) -> bool {
-    if path.extension().is_none_or(|e| e != "toml") {
-        return false;
-    }
-    // Only the start is read: a case file's [report] table comes first, and a large
-    // unrelated file is not read whole.
-    let mut head = [0u8; 16 * 1024];
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let read = std::io::Read::read(&mut file, &mut head).unwrap_or(0);
-    String::from_utf8_lossy(&head[..read])
-        .lines()
-        .any(|line| line.trim() == "[report]")
-}
-
-fn is_glob(path: &Path) -> bool {
-    path.to_string_lossy().contains(['*', '?', '['])
-}
-
-/// Every case file below `folder`: each `case.toml` (one folder per case), and each other
-/// `.toml` file that opens a `[report]` table (the `cases/NAME.toml` that `witness new`
-/// writes). Hidden folders (`.git`, witness's own `.witness-build-*`) are skipped, and
-/// symlinked folders are not followed, so a link cannot make a loop.
-fn find_case_files(folder: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(folder)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            find_case_files(&path, found)?;
-        } else if path.is_file() && (name == CASE_FILE || is_case_file(&path)) {
-            found.push(path);
-        }
-    }
-    Ok(())
-}
 
 /// `--shard I/N`: the I-th (1-based) of N contiguous, near-equal slices of the sorted set.
 ///
@@ -411,122 +303,6 @@ fn render_one(planned: Planned, cache: &Cache, settings: &Settings, control: Con
     }
 }
 
-/// The parts of a render that cases share, each read once per batch and handed out as copies
-/// (cheap: the texts inside are reference-counted). Keys name the workspace by its
-/// witness.toml (`None`: the built-in folders), since that decides every folder read.
-#[derive(Default)]
-pub struct Cache {
-    workspaces: Memo<PathBuf, Workspace>,
-    catalogues: Memo<Option<PathBuf>, Catalogue>,
-    briefs: Memo<(Option<PathBuf>, String), Brief, Diagnostics>,
-    profiles: Memo<(Option<PathBuf>, String), Profile>,
-    templates: Memo<(Option<PathBuf>, String), Arc<Template>>,
-}
-
-impl Cache {
-    /// The case's compiled report template.
-    pub fn template(&self, inputs: &Inputs) -> Result<Arc<Template>, Diagnostic> {
-        let key = (
-            inputs.workspace.config_path.clone(),
-            inputs.case.case.report.template.clone(),
-        );
-        self.templates
-            .get(key, || pipeline::load_template(inputs).map(Arc::new))
-    }
-
-    /// How many times each shared part was actually read: workspaces, catalogues, briefs,
-    /// profiles, templates. For tests, and to see that a batch reads each part once.
-    pub fn loads(&self) -> [usize; 5] {
-        [
-            self.workspaces.loads(),
-            self.catalogues.loads(),
-            self.briefs.loads(),
-            self.profiles.loads(),
-            self.templates.loads(),
-        ]
-    }
-}
-
-impl load::Shared for Cache {
-    fn workspace(&self, case: &CaseFile) -> Result<Workspace, Diagnostic> {
-        let folder = std::path::absolute(case.folder()).unwrap_or_else(|_| case.folder().into());
-        self.workspaces
-            .get(folder, || Workspace::discover(case.folder()))
-    }
-
-    fn catalogue(&self, workspace: &Workspace) -> Result<Catalogue, Diagnostic> {
-        self.catalogues.get(workspace.config_path.clone(), || {
-            Catalogue::read(&workspace.briefs)
-        })
-    }
-
-    fn brief(&self, case: &CaseFile, workspace: &Workspace) -> Result<Brief, Diagnostics> {
-        let key = (
-            workspace.config_path.clone(),
-            case.case.report.country.clone(),
-        );
-        self.briefs.get(key, || load::load_brief(case, workspace))
-    }
-
-    fn profile(&self, case: &CaseFile, workspace: &Workspace) -> Result<Profile, Diagnostic> {
-        let key = (
-            workspace.config_path.clone(),
-            case.case.report.jurisdiction.clone(),
-        );
-        self.profiles
-            .get(key, || Profile::read(&workspace.templates, case))
-    }
-}
-
-/// Values computed once per key, even when several threads ask at once (the others wait).
-///
-/// Only successes are kept. Many errors are located in the case that asked (an unknown
-/// country points at that case's `report.country`), so after a failure each later case loads
-/// again and gets an error in its own file; failures are rare and cheap to repeat.
-struct Memo<K, V, E = Diagnostic> {
-    cells: Mutex<HashMap<K, Arc<OnceLock<Option<V>>>>>,
-    loads: AtomicUsize,
-    error: std::marker::PhantomData<E>,
-}
-
-impl<K, V, E> Default for Memo<K, V, E> {
-    fn default() -> Self {
-        Self {
-            cells: Mutex::new(HashMap::new()),
-            loads: AtomicUsize::new(0),
-            error: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<K: Eq + Hash, V: Clone, E> Memo<K, V, E> {
-    fn get(&self, key: K, load: impl Fn() -> Result<V, E>) -> Result<V, E> {
-        let load = || {
-            self.loads.fetch_add(1, Ordering::Relaxed);
-            load()
-        };
-        // The map's lock is held only to find the cell, so loads of different keys run in parallel.
-        let cell = self
-            .cells
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(key)
-            .or_default()
-            .clone();
-        let mut error = None;
-        let value = cell.get_or_init(|| load().map_err(|e| error = Some(e)).ok());
-        match (value, error) {
-            (Some(value), _) => Ok(value.clone()),
-            (None, Some(error)) => Err(error),
-            (None, None) => load(),
-        }
-    }
-
-    fn loads(&self) -> usize {
-        self.loads.load(Ordering::Relaxed)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,56 +338,6 @@ mod tests {
     }
 
     #[test]
-    fn memo_loads_once_and_retries_after_a_failure() {
-        let memo: Memo<&str, u32> = Memo::default();
-        assert_eq!(memo.get("a", || Ok(1)).unwrap(), 1);
-        assert_eq!(
-            memo.get("a", || Ok(2)).unwrap(),
-            1,
-            "the first value is kept"
-        );
-        assert_eq!(memo.loads(), 1);
-
-        let fail = || Err(Diagnostic::error("x", "broken"));
-        assert!(memo.get("b", fail).is_err());
-        // Each later asker loads again, to get an error located in its own file.
-        let again = memo.get("b", || Err(Diagnostic::error("y", "broken here")));
-        assert_eq!(again.unwrap_err().file, Path::new("y"));
-        assert_eq!(memo.loads(), 3);
-    }
-
-    #[test]
-    fn memo_loads_once_when_threads_ask_together() {
-        let memo: Memo<u8, u8> = Memo::default();
-        std::thread::scope(|scope| {
-            for _ in 0..8 {
-                scope.spawn(|| {
-                    memo.get(0, || {
-                        std::thread::sleep(Duration::from_millis(20));
-                        Ok(7)
-                    })
-                });
-            }
-        });
-        assert_eq!(memo.loads(), 1);
-    }
-
-    #[test]
-    fn a_batch_reads_each_shared_part_once() {
-        let case = CaseFile::read(
-            &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("examples/kyrgyzstan-journalist/case.toml"),
-        )
-        .unwrap();
-        let cache = Cache::default();
-        for _ in 0..3 {
-            let inputs = load::load_case(case.clone(), &cache).unwrap();
-            cache.template(&inputs).unwrap();
-        }
-        assert_eq!(cache.loads(), [1, 1, 1, 1, 1]);
-    }
-
-    #[test]
     fn a_case_whose_reference_changed_after_planning_fails_alone() {
         let dir = tempfile::tempdir().unwrap();
         let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -644,57 +370,5 @@ mod tests {
             "{errors:?}"
         );
         assert!(errors[0].contains("report.reference"), "{errors:?}");
-    }
-
-    #[test]
-    fn collect_finds_case_files_below_folders_sorted_and_once() {
-        let dir = tempfile::tempdir().unwrap();
-        for folder in ["b", "a/deep", ".hidden", "c"] {
-            std::fs::create_dir_all(dir.path().join(folder)).unwrap();
-            std::fs::write(dir.path().join(folder).join(CASE_FILE), "").unwrap();
-        }
-        std::fs::write(dir.path().join("c/other.toml"), "").unwrap();
-        // The layout `witness init` and `witness new` write: cases/NAME.toml beside witness.toml.
-        std::fs::create_dir_all(dir.path().join("ws/cases")).unwrap();
-        std::fs::write(dir.path().join("ws/cases/smith.toml"), "# new\n[report]\n").unwrap();
-        std::fs::write(dir.path().join("ws/witness.toml"), "[expert]\n").unwrap();
-        let found = collect(&[
-            dir.path().join("c/other.toml"),
-            dir.path().to_path_buf(),
-            dir.path().join("b/case.toml"),
-            dir.path().join("a/./deep/case.toml"),
-        ])
-        .unwrap();
-        let names: Vec<String> = found
-            .iter()
-            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "a/deep/case.toml",
-                "b/case.toml",
-                "c/case.toml",
-                "c/other.toml",
-                "ws/cases/smith.toml"
-            ]
-        );
-
-        let globbed = collect(&[dir.path().join("*/case.toml")]).unwrap();
-        assert_eq!(globbed.len(), 2, "{globbed:?}");
-
-        let empty = tempfile::tempdir().unwrap();
-        let error = collect(&[empty.path().to_path_buf()])
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("no case file in"), "{error}");
-        let error = collect(&[dir.path().join("missing.toml")])
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("does not exist"), "{error}");
-        let error = collect(&[dir.path().join("nothing-*.toml")])
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("no file matches"), "{error}");
     }
 }
