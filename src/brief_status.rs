@@ -19,15 +19,19 @@ pub struct Overview {
     pub as_of: NaiveDate,
     /// The catalogue's topics in report order, then any topics only briefs have.
     pub topics: Vec<TopicColumn>,
+    /// One row per country brief the workspace can use, sorted by country id.
     pub countries: Vec<CountryRow>,
     /// Briefs that could not be read; their rows are missing.
     #[serde(skip)]
     pub errors: Vec<Diagnostic>,
 }
 
+/// One topic column of the overview table.
 #[derive(Debug, Serialize)]
 pub struct TopicColumn {
+    /// Topic id, as used for section file names and in case files.
     pub id: String,
+    /// Human title of the topic; the id itself for a topic the catalogue does not list.
     pub title: String,
     /// False for a topic some brief has a section on but the catalogue does not list.
     pub in_catalogue: bool,
@@ -35,30 +39,43 @@ pub struct TopicColumn {
     pub stale_after_months: u32,
 }
 
+/// One country row of the overview table: a brief and the review state of each of its sections.
 #[derive(Debug, Serialize)]
 pub struct CountryRow {
+    /// Country id: the brief's folder name.
     pub id: String,
+    /// Country name from brief.toml.
     pub name: String,
     /// Where the brief comes from: the workspace's folder, or built into witness.
     pub origin: Origin,
+    /// The brief's folder, as shown to the user.
     pub folder: String,
+    /// When the brief as a whole was last reviewed, from brief.toml.
     pub last_reviewed: NaiveDate,
+    /// Who last reviewed the brief.
     pub reviewer: String,
+    /// Whether the brief is example content that an expert must verify before use.
     pub illustrative: bool,
     /// By topic id; topics the brief has no section on are absent.
     pub sections: BTreeMap<String, Cell>,
 }
 
+/// Where a country brief was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
+    /// In the workspace's own briefs folder.
     Workspace,
+    /// Built into the witness binary.
     BuiltIn,
 }
 
+/// The review state of one brief section, a cell of the overview table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
+    /// When the section was last reviewed, from its front matter.
     pub reviewed: NaiveDate,
+    /// Whether that review is older than the topic's staleness limit on the overview's date.
     pub stale: bool,
 }
 
@@ -144,6 +161,7 @@ impl Overview {
         })
     }
 
+    /// How many sections, across all countries, are stale.
     pub fn stale_count(&self) -> usize {
         self.countries
             .iter()
@@ -164,29 +182,50 @@ fn origin(brief: &Brief) -> Origin {
 /// One brief in full: `witness briefs show COUNTRY`.
 #[derive(Debug, Serialize)]
 pub struct Detail {
+    /// Country id: the brief's folder name.
     pub id: String,
+    /// Country name from brief.toml.
     pub name: String,
+    /// Adjective for the country's nationals, such as "Kyrgyz".
     pub adjective: String,
+    /// Region the country is grouped under, such as "Central Asia".
     pub region: String,
+    /// One-paragraph summary of conditions in the country.
     pub summary: String,
+    /// Where the brief was found: the workspace or built in.
     pub origin: Origin,
+    /// The brief's folder, as shown to the user.
     pub folder: String,
+    /// When the brief as a whole was last reviewed.
     pub last_reviewed: NaiveDate,
+    /// Who last reviewed the brief.
     pub reviewer: String,
+    /// Whether the brief is example content that an expert must verify before use.
     pub illustrative: bool,
+    /// The date staleness is judged on.
     pub as_of: NaiveDate,
+    /// The brief's sections, in the catalogue's topic order (unknown topics last).
     pub sections: Vec<SectionDetail>,
+    /// Path of the brief's bibliography file.
     pub bibliography: String,
+    /// Every source in the bibliography, with the topics that cite it.
     pub sources: Vec<SourceDetail>,
 }
 
+/// One section of a brief, for `witness briefs show`.
 #[derive(Debug, Serialize)]
 pub struct SectionDetail {
+    /// Topic id of the section.
     pub topic: String,
+    /// Title from the section's front matter.
     pub title: String,
+    /// Path of the section's Markdown file.
     pub file: String,
+    /// When the section was last reviewed.
     pub reviewed: NaiveDate,
+    /// Whether the review is older than `stale_after_months` on the detail's date.
     pub stale: bool,
+    /// Months after review that this topic's sections become stale.
     pub stale_after_months: u32,
     /// The source keys the section cites, in order of first citation.
     pub cites: Vec<String>,
@@ -194,8 +233,10 @@ pub struct SectionDetail {
     pub missing: Vec<String>,
 }
 
+/// One bibliography source of a brief, with the sections citing it.
 #[derive(Debug, Serialize)]
 pub struct SourceDetail {
+    /// The source as read from the bibliography.
     #[serde(flatten)]
     pub source: Source,
     /// The topics whose sections cite this source; empty for a source nothing cites.

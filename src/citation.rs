@@ -5,6 +5,7 @@ use std::ops::Range;
 /// One cited source inside a citation group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cite {
+    /// The cited source's key, as in the bibliography (`@` not included).
     pub key: String,
     /// What follows the key after a comma, such as `p. 12`.
     pub locator: Option<String>,
@@ -13,7 +14,9 @@ pub struct Cite {
 /// A bracketed group of citations and where it sits in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CiteGroup {
+    /// Byte range of the whole bracketed group in the text, brackets included.
     pub span: Range<usize>,
+    /// The sources cited, in the order written.
     pub cites: Vec<Cite>,
 }
 
@@ -56,9 +59,12 @@ pub fn find(text: &str) -> Vec<CiteGroup> {
         .collect()
 }
 
+/// A run of text as [`split`] divides it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece<'a> {
+    /// Literal text between citation groups.
     Text(&'a str),
+    /// A bracketed citation group.
     Cites(CiteGroup),
 }
 

@@ -10,10 +10,13 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 
+/// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth a look, but does not stop a report.
     Warning,
+    /// Stops a final report, and a draft unless forced.
     Error,
 }
 
@@ -25,11 +28,17 @@ pub struct Diagnostic(Box<Details>);
 /// file, a folder where a file should be) have no text to point into.
 #[derive(Debug, Clone)]
 pub struct Details {
+    /// Whether this is an error or a warning.
     pub severity: Severity,
+    /// Stable code such as `E301`, documented in docs/checks.md; `None` for plain load problems.
     pub code: Option<&'static str>,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// The input file the problem is in.
     pub file: PathBuf,
+    /// The field path within the file, such as `report.date` or `questions[1].answer`.
     pub field: Option<String>,
+    /// How to fix it, where witness can say.
     pub help: Option<String>,
     source: Option<Arc<str>>,
     span: Option<Range<usize>>,
@@ -49,6 +58,7 @@ impl std::ops::DerefMut for Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error in `file`, with no location yet.
     pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self(Box::new(Details {
             severity: Severity::Error,
@@ -62,22 +72,26 @@ impl Diagnostic {
         }))
     }
 
+    /// A warning in `file`, with no location yet.
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         let mut diagnostic = Self::error(file, message);
         diagnostic.severity = Severity::Warning;
         diagnostic
     }
 
+    /// Sets the check code, such as `E301`.
     pub fn with_code(mut self, code: &'static str) -> Self {
         self.code = Some(code);
         self
     }
 
+    /// Names the field the problem is about, such as `report.date`.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
     }
 
+    /// Sets the help text, replacing any already there.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -92,6 +106,7 @@ impl Diagnostic {
         self
     }
 
+    /// Turns the diagnostic into a warning.
     pub fn into_warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
@@ -136,6 +151,7 @@ impl Diagnostic {
         Some(line_column(source, span.start))
     }
 
+    /// Whether the diagnostic is an error rather than a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -354,6 +370,7 @@ pub fn report_error(error: &anyhow::Error) {
     emit_all(&mut stderr, diagnostics);
 }
 
+/// Prints each diagnostic as a rustc-style snippet, or as a plain line where that fails.
 pub fn emit_all<'a>(
     out: &mut dyn termcolor::WriteColor,
     diagnostics: impl IntoIterator<Item = &'a Diagnostic>,

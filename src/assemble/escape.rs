@@ -17,6 +17,7 @@ pub fn markup(text: &str) -> String {
     out
 }
 
+/// Appends [`markup`] of `text` to `out`, without allocating a new string.
 pub fn push_markup(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {

@@ -19,6 +19,7 @@ pub const COMMON: &str = "common";
 /// Typst source and the files it reads, ready to be written into a build folder.
 #[derive(Debug, Clone)]
 pub struct Assembly {
+    /// The generated Typst source, written as main.typ.
     pub main: String,
     /// Files next to main.typ: style, citation style, bibliography. Relative path and bytes.
     pub files: Vec<(String, Vec<u8>)>,
@@ -40,6 +41,7 @@ impl Assembly {
 
 /// A report template, compiled once and used for any number of cases.
 pub struct Template {
+    /// The template's name, as a case's `report.template` gives it.
     pub name: String,
     registry: Handlebars<'static>,
     static_files: Vec<(String, Vec<u8>)>,

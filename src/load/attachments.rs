@@ -9,6 +9,7 @@ use super::confine::contained;
 use super::workspace::Workspace;
 use crate::diagnostic::Diagnostic;
 
+/// The files a case names beyond itself (the expert's CV and signature), read and confined.
 #[derive(Debug, Clone, Default)]
 pub struct Attachments {
     /// The CV's path and Markdown text.

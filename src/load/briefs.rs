@@ -11,6 +11,7 @@ use super::toml_file::{self, Date};
 use super::tree::{Layers, SourceText, Tree};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
+/// Name of the catalogue file at the top of a briefs folder.
 pub const CATALOGUE_FILE: &str = "catalogue.toml";
 
 /// catalogue.toml: the topics a brief may cover and which profiles call for which topics.
@@ -28,22 +29,29 @@ pub struct Catalogue {
     /// Profile tag to the topics it calls for.
     #[serde(default)]
     pub profiles: BTreeMap<String, Vec<String>>,
+    /// Where the catalogue was read from; set after parsing.
     #[serde(skip)]
     pub path: PathBuf,
+    /// The catalogue's text, for locating errors in it; set after parsing.
     #[serde(skip)]
     pub text: Option<Arc<str>>,
 }
 
+/// One `[[topics]]` entry of the catalogue: a topic a brief may have a section on.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TopicInfo {
+    /// Topic id; a brief's section on it is the file `ID.md`.
     pub id: String,
+    /// Heading the report gives the topic.
     pub title: String,
+    /// What the topic covers, for authors choosing topics.
     #[serde(default)]
     pub description: String,
 }
 
 impl Catalogue {
+    /// Reads and checks catalogue.toml from the first briefs layer that has one: no topic twice, and every topic named in `always`, `background` and `profiles` listed.
     pub fn read(briefs: &Layers) -> Result<Self, Diagnostic> {
         let Some(source) = briefs.read_text(CATALOGUE_FILE)? else {
             return Err(Diagnostic::error(
@@ -89,10 +97,12 @@ impl Catalogue {
         Ok(catalogue)
     }
 
+    /// The catalogue's entry for topic `id`, if it lists one.
     pub fn topic(&self, id: &str) -> Option<&TopicInfo> {
         self.topics.iter().find(|t| t.id == id)
     }
 
+    /// Every topic id, in report order.
     pub fn topic_ids(&self) -> impl Iterator<Item = &str> {
         self.topics.iter().map(|t| t.id.as_str())
     }
@@ -128,15 +138,22 @@ impl Catalogue {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BriefInfo {
+    /// The country's name, such as "Kyrgyzstan".
     pub name: String,
+    /// Adjective for the country's nationals, such as "Kyrgyz"; a sample applicant's nationality.
     pub adjective: String,
+    /// Region the country is grouped under, such as "Central Asia".
     pub region: String,
+    /// One-paragraph summary of conditions in the country.
     pub summary: String,
+    /// When the brief as a whole was last reviewed.
     pub last_reviewed: Date,
+    /// Who last reviewed the brief.
     pub reviewer: String,
     /// Example content that an expert must verify before use; the report says so.
     #[serde(default)]
     pub illustrative: bool,
+    /// The note the report prints after "Illustrative content." when the brief is illustrative.
     pub illustrative_note: Option<String>,
 }
 
@@ -144,22 +161,29 @@ pub struct BriefInfo {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionInfo {
+    /// The section's heading.
     pub title: String,
+    /// When the section was last reviewed; its staleness is judged from this date.
     pub reviewed: Date,
 }
 
 /// One topic of one country's brief.
 #[derive(Debug, Clone)]
 pub struct Section {
+    /// Topic id, from the section's file name.
     pub topic: String,
+    /// The section's front matter.
     pub info: SectionInfo,
+    /// Where the section file is.
     pub path: PathBuf,
+    /// The whole file's text, front matter included, so positions in diagnostics are the file's.
     pub text: Arc<str>,
     /// Byte offset where the Markdown body starts, after the front matter.
     pub body_start: usize,
 }
 
 impl Section {
+    /// The section's Markdown body, after the front matter.
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
@@ -219,24 +243,35 @@ fn mask_outside(text: &str, keep: std::ops::Range<usize>) -> String {
 /// One source in a brief's bibliography, reduced to what witness checks and shows.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Source {
+    /// The entry's citation key, as cited with `[@key]`.
     pub key: String,
+    /// The entry's title.
     pub title: Option<String>,
+    /// Publisher, else organisation, else first author.
     pub publisher: Option<String>,
+    /// Publication date as written in the bibliography.
     pub published: Option<String>,
+    /// The entry's URL.
     pub url: Option<String>,
+    /// The date the URL was visited, where the bibliography gives one.
     pub accessed: Option<String>,
 }
 
 /// A brief's bibliography file, as Typst will read it.
 #[derive(Debug, Clone)]
 pub struct Bibliography {
+    /// The file's name: `sources.yml`, `sources.yaml` or `sources.bib`.
     pub file_name: String,
+    /// Where the file is.
     pub path: PathBuf,
+    /// The file's text.
     pub text: Arc<str>,
+    /// Every entry of the bibliography, in file order.
     pub sources: Vec<Source>,
 }
 
 impl Bibliography {
+    /// The source with citation key `key`, if the bibliography has one.
     pub fn get(&self, key: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.key == key)
     }
@@ -305,11 +340,17 @@ impl Source {
 /// One country's brief: its description, sections by topic, and bibliography.
 #[derive(Debug, Clone)]
 pub struct Brief {
+    /// Country id: the brief's folder name, as named in a case's `report.country`.
     pub id: String,
+    /// The contents of brief.toml.
     pub info: BriefInfo,
+    /// Where brief.toml is.
     pub info_path: PathBuf,
+    /// The brief's folder, in whichever layer it was found.
     pub folder: Tree,
+    /// One section per Markdown file of the folder (README excepted), sorted by file name.
     pub sections: Vec<Section>,
+    /// The brief's sources.yml or sources.bib.
     pub bibliography: Bibliography,
 }
 
@@ -367,6 +408,7 @@ impl Brief {
         }))
     }
 
+    /// The brief's section on `topic`, if it has one.
     pub fn section(&self, topic: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.topic == topic)
     }

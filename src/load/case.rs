@@ -12,14 +12,19 @@ use serde::{Deserialize, Serialize};
 use super::toml_file::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
+/// One case file's contents, as deserialised from its TOML tables.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    /// The `[report]` table: reference, date, country, jurisdiction and status of the report.
     pub report: Report,
     /// Absent when the workspace's witness.toml supplies the expert.
     pub expert: Option<Expert>,
+    /// The `[instructing]` table: the solicitors who instructed the expert and what they asked.
     pub instructing: Instructing,
+    /// The `[applicant]` table: the person the report is about.
     pub applicant: Applicant,
+    /// The `[[questions]]` put to the expert, with the expert's answers, in the order to answer them.
     #[serde(default)]
     pub questions: Vec<Question>,
     /// How the expert worked and what is within their own knowledge.
@@ -28,22 +33,29 @@ pub struct Case {
     /// Case-specific analysis, keyed by topic id: how the conditions bear on this applicant.
     #[serde(default)]
     pub analysis: BTreeMap<String, String>,
+    /// The `[opinion]` table: conclusions, range of opinion, risk on return and limitations.
     pub opinion: Opinion,
     /// Documents translated for the tribunal, each with its translator's certificate.
     #[serde(default)]
     pub translations: Vec<Translation>,
 }
 
+/// The `[report]` table of a case file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
+    /// The report's own reference; it names the output PDF and appears on the cover and page headers.
     pub reference: String,
+    /// The date of the report, printed as e.g. "20 November 2026".
     pub date: Date,
     /// Country id: the name of a folder under country-briefs/, such as `kyrgyzstan`.
     pub country: String,
+    /// Name of the report template to typeset with; `expert-report` (the only built-in) by default.
     #[serde(default = "default_template")]
     pub template: String,
+    /// Jurisdiction id (`uk-iac`, `uk-cpr` or `us-eoir`); it sets tribunal, paper size and declarations.
     pub jurisdiction: String,
+    /// Whether the report is a draft or final.
     pub status: Status,
     /// Topic ids in the order they appear; derived from the applicant's profile when absent.
     pub topics: Option<Vec<String>>,
@@ -58,19 +70,27 @@ fn default_template() -> String {
     "expert-report".to_string()
 }
 
+/// Whether a report is still a draft or ready to serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Work in progress: watermarked DRAFT; `--force` may render it past errors; stale material only warns.
     Draft,
+    /// Ready to serve: no watermark, and any error (including stale material) stops it.
     Final,
 }
 
+/// The `[expert]` table: the expert who writes and signs the report.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expert {
+    /// The expert's name as printed on the cover and signature block.
     pub name: String,
+    /// Post-nominal credentials, such as "PhD (Central Asian Politics)", printed after the name.
     pub credentials: Option<String>,
+    /// Institution the expert belongs to, printed under the signature.
     pub affiliation: Option<String>,
+    /// How to reach the expert, such as an email address; the built-in template does not print it.
     pub contact: Option<String>,
     /// Short statement of qualifications for the body of the report.
     pub qualifications: Option<String>,
@@ -80,39 +100,58 @@ pub struct Expert {
     pub signature: Option<PathBuf>,
 }
 
+/// The `[instructing]` table: who instructed the expert.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instructing {
+    /// The instructing firm of solicitors.
     pub firm: String,
+    /// The solicitor at the firm who gave the instructions.
     pub solicitor: String,
+    /// The firm's own reference for the case.
     pub reference: Option<String>,
+    /// Each instruction given, written or oral, in the order shown in the report.
     #[serde(default)]
     pub instructions: Vec<Instruction>,
 }
 
+/// One `[[instructing.instructions]]` entry: an instruction the expert received.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instruction {
+    /// When the instruction was given.
     pub date: Date,
+    /// Whether it was given in writing or orally.
     pub kind: InstructionKind,
+    /// One-line account of what the instruction said or asked.
     pub summary: String,
 }
 
+/// How an instruction was given to the expert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InstructionKind {
+    /// By letter or other document.
     Written,
+    /// In a call or meeting.
     Oral,
 }
 
+/// The `[applicant]` table: the asylum applicant the report is about.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
+    /// The applicant's full name, printed on the cover unless `tribunal_name` replaces it.
     pub name: String,
+    /// The applicant's date of birth.
     pub date_of_birth: Option<Date>,
+    /// The applicant's nationality as an adjective, e.g. "Kyrgyz" (the cover reads "..., Kyrgyz national").
     pub nationality: Option<String>,
+    /// The applicant's ethnic group.
     pub ethnicity: Option<String>,
+    /// The applicant's religion, as the case describes it.
     pub religion: Option<String>,
+    /// The applicant's gender.
     pub gender: Option<String>,
     /// How the tribunal names the applicant, where it anonymises them (e.g. "DT (Kyrgyzstan)").
     pub tribunal_name: Option<String>,
@@ -121,10 +160,13 @@ pub struct Applicant {
     pub profile: Vec<String>,
 }
 
+/// One `[[questions]]` entry: a question put to the expert and the expert's answer.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    /// The question as put by the instructing solicitors.
     pub question: String,
+    /// The expert's answer, as case text with citations.
     pub answer: String,
     /// Parts of the report the answer rests on (topic ids, or `conclusions`, `risk-on-return`,
     /// `range-of-opinion`, `limitations`); the report cites their paragraph numbers.
@@ -132,6 +174,7 @@ pub struct Question {
     pub rests_on: Vec<String>,
 }
 
+/// The `[methodology]` table; every key is optional and a default is printed when one is absent.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Methodology {
@@ -144,6 +187,7 @@ pub struct Methodology {
     pub documents: Vec<String>,
 }
 
+/// One `[[translations]]` entry: a document translated for the tribunal, printed as an appendix.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Translation {
@@ -153,25 +197,35 @@ pub struct Translation {
     pub language: String,
     /// The English translation.
     pub text: String,
+    /// Who made the translation, printed under the translator's certificate.
     pub translator: Translator,
 }
 
+/// The translator who certifies a translation.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Translator {
+    /// The translator's name.
     pub name: String,
+    /// The translator's postal address.
     pub address: String,
+    /// The translator's telephone number.
     pub phone: String,
     /// The date the translator signed the certificate.
     pub date: Date,
 }
 
+/// The `[opinion]` table: the expert's opinion; all four keys are required.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Opinion {
+    /// Summary of conclusions; it opens the report, before the instructions.
     pub conclusions: String,
+    /// Where informed opinion differs: the range, and the reasons for the expert's own view.
     pub range_of_opinion: String,
+    /// The expert's assessment of the risk the applicant would face on return, and from whom.
     pub risk_on_return: String,
+    /// Qualifications to the opinion: what the expert has not seen or done, what could change it.
     pub limitations: String,
 }
 
@@ -248,6 +302,7 @@ pub struct CaseFile {
 }
 
 impl CaseFile {
+    /// Reads and parses the case file at `path`, stopping at the first problem.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
         Self::parse(path, super::read_text(path)?)
     }

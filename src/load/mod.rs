@@ -27,11 +27,17 @@ pub const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;
 /// Everything one render needs, read and parsed.
 #[derive(Debug, Clone)]
 pub struct Inputs {
+    /// The case file being rendered.
     pub case: CaseFile,
+    /// The workspace the case belongs to, or the built-in material alone.
     pub workspace: Workspace,
+    /// The briefs' catalogue of topics and profiles.
     pub catalogue: Catalogue,
+    /// The brief of the country the case names.
     pub brief: Brief,
+    /// The jurisdiction profile the case names.
     pub profile: Profile,
+    /// The CV and signature the expert names.
     pub attachments: Attachments,
 }
 
@@ -224,6 +230,7 @@ pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     }
 }
 
+/// Reads the file at `path` as bytes, refusing folders and files over [`MAX_INPUT_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let io_error =
         |e: std::io::Error| Diagnostic::error(path, format!("cannot read the file: {e}"));

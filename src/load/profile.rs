@@ -10,8 +10,10 @@ use super::toml_file;
 use super::tree::Layers;
 use crate::diagnostic::Diagnostic;
 
+/// Name of the folder within the templates that holds one TOML profile per jurisdiction.
 pub const FOLDER: &str = "jurisdictions";
 
+/// What one jurisdiction requires of a report, from `jurisdictions/ID.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {

@@ -10,20 +10,26 @@ use include_dir::{Dir, include_dir};
 
 use crate::diagnostic::Diagnostic;
 
+/// The report-templates folder, embedded in the binary at build time.
 pub static BUILTIN_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/report-templates");
+/// The country-briefs folder, embedded in the binary at build time.
 pub static BUILTIN_BRIEFS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/country-briefs");
 
 /// A text file and the path to show for it in messages.
 #[derive(Debug, Clone)]
 pub struct SourceText {
+    /// The path to show for the file: real on disk, `<built-in>/...` for an embedded file.
     pub path: PathBuf,
+    /// The file's contents.
     pub text: Arc<str>,
 }
 
 /// One folder: on disk, or a folder embedded in the binary.
 #[derive(Debug, Clone)]
 pub enum Tree {
+    /// A folder on disk, at this path.
     Disk(PathBuf),
+    /// A folder embedded in the binary.
     Builtin {
         /// The embedded root; include_dir names every entry by its path from the root.
         root: &'static Dir<'static>,
@@ -35,6 +41,7 @@ pub enum Tree {
 }
 
 impl Tree {
+    /// The root of the embedded folder `dir`, labelled `<built-in>/NAME` in messages.
     pub fn builtin(dir: &'static Dir<'static>, name: &str) -> Self {
         Tree::Builtin {
             root: dir,
@@ -43,6 +50,7 @@ impl Tree {
         }
     }
 
+    /// The path to show in messages for the file `relative` in this folder.
     pub fn display_path(&self, relative: &str) -> PathBuf {
         match self {
             Tree::Disk(root) => root.join(relative),
@@ -50,10 +58,12 @@ impl Tree {
         }
     }
 
+    /// Whether this folder is embedded in the binary rather than on disk.
     pub fn is_builtin(&self) -> bool {
         matches!(self, Tree::Builtin { .. })
     }
 
+    /// Whether this folder holds a file or folder at `relative`.
     pub fn exists(&self, relative: &str) -> bool {
         match self {
             Tree::Disk(root) => root.join(relative).exists(),
@@ -63,6 +73,7 @@ impl Tree {
         }
     }
 
+    /// The bytes of the file `relative`; `None` when there is no such file.
     pub fn read_bytes(&self, relative: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
         match self {
             Tree::Disk(root) => {
@@ -78,6 +89,7 @@ impl Tree {
         }
     }
 
+    /// The text of the file `relative`, with the path to show for it; `None` when there is no such file.
     pub fn read_text(&self, relative: &str) -> Result<Option<SourceText>, Diagnostic> {
         let path = self.display_path(relative);
         match self {
@@ -167,6 +179,7 @@ impl Tree {
 pub struct Layers(pub Vec<Tree>);
 
 impl Layers {
+    /// The text of `relative` from the first tree that has it.
     pub fn read_text(&self, relative: &str) -> Result<Option<SourceText>, Diagnostic> {
         for tree in &self.0 {
             if let Some(found) = tree.read_text(relative)? {
@@ -176,6 +189,7 @@ impl Layers {
         Ok(None)
     }
 
+    /// The bytes of `relative` from the first tree that has it.
     pub fn read_bytes(&self, relative: &str) -> Result<Option<Vec<u8>>, Diagnostic> {
         for tree in &self.0 {
             if let Some(found) = tree.read_bytes(relative)? {

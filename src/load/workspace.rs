@@ -12,11 +12,14 @@ use super::toml_file;
 use super::tree::{BUILTIN_BRIEFS, BUILTIN_TEMPLATES, Layers, Tree};
 use crate::diagnostic::Diagnostic;
 
+/// Name of the workspace file, looked for in the case's folder and each folder above it.
 pub const FILE_NAME: &str = "witness.toml";
 
+/// The contents of witness.toml; every table is optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkspaceConfig {
+    /// The `[folders]` table: the workspace's own briefs, templates, output and fonts folders.
     #[serde(default)]
     pub folders: Folders,
     /// The expert whose reports these are, used when a case has no `[expert]`.
@@ -32,6 +35,7 @@ pub struct WorkspaceConfig {
     pub staleness: Staleness,
 }
 
+/// The `[anonymise]` table: settings for samples made from real cases.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Anonymise {
@@ -40,6 +44,7 @@ pub struct Anonymise {
     pub personal: Vec<String>,
 }
 
+/// The `[brand]` table: the practice or agency named on sample reports.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Brand {
@@ -47,13 +52,17 @@ pub struct Brand {
     pub name: Option<String>,
     /// A one-line description under the name on a sample's cover.
     pub tagline: Option<String>,
+    /// The agency's website, printed on a sample's "How to order" page.
     pub website: Option<String>,
+    /// The agency's email address, printed on a sample's "How to order" page.
     pub email: Option<String>,
+    /// The agency's telephone number, printed on a sample's "How to order" page.
     pub phone: Option<String>,
     /// The agency's logo (PNG, JPEG or SVG), relative to the workspace.
     pub logo: Option<PathBuf>,
 }
 
+/// The `[staleness]` table: how old a brief section may be before it counts as stale.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Staleness {
@@ -86,6 +95,7 @@ impl Staleness {
     }
 }
 
+/// The `[folders]` table; each path is relative to witness.toml and must lie inside the workspace.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Folders {
@@ -104,9 +114,13 @@ pub struct Folders {
 pub struct Workspace {
     /// The witness.toml in force, if any.
     pub config_path: Option<PathBuf>,
+    /// The folder holding witness.toml; `None` when only the built-in material is used.
     pub root: Option<PathBuf>,
+    /// The settings read from witness.toml, or the defaults.
     pub config: WorkspaceConfig,
+    /// Where templates are looked up: the workspace's templates folder, then the built-in ones.
     pub templates: Layers,
+    /// Where briefs are looked up: the workspace's briefs folder, then the built-in ones.
     pub briefs: Layers,
 }
 
@@ -129,6 +143,7 @@ impl Workspace {
         Self::with_config(None, None, WorkspaceConfig::default())
     }
 
+    /// Opens the workspace whose witness.toml is at `config_path`, refusing paths outside it and folders that do not exist.
     pub fn open(config_path: &Path) -> Result<Self, Diagnostic> {
         let text = super::read_text(config_path)?;
         let config: WorkspaceConfig = toml_file::parse(config_path, &text)?;
@@ -221,11 +236,13 @@ impl Workspace {
         }
     }
 
+    /// The absolute folder PDFs go to when `-o` is not given, if witness.toml names one.
     pub fn output_folder(&self) -> Option<PathBuf> {
         let root = self.root.as_ref()?;
         self.config.folders.output.as_ref().map(|o| root.join(o))
     }
 
+    /// The absolute folder of extra fonts, if witness.toml names one.
     pub fn fonts_folder(&self) -> Option<PathBuf> {
         let root = self.root.as_ref()?;
         self.config.folders.fonts.as_ref().map(|f| root.join(f))

@@ -9,7 +9,9 @@ use crate::load::Case;
 pub struct Personal {
     /// The field path, such as `applicant.name`.
     pub field: String,
+    /// The value as the case gives it.
     pub value: String,
+    /// What replaces the value in the sample.
     pub pseudonym: String,
     /// Parts of the value (given name, family name) that must not appear on their own either.
     pub parts: Vec<String>,

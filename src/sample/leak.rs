@@ -10,8 +10,11 @@ use super::anonymise::Personal;
 /// A personal value found in the PDF.
 #[derive(Debug, Clone)]
 pub struct Leak {
+    /// The field path of the personal value, such as `applicant.name`.
     pub field: String,
+    /// What was found: the whole value or one of its parts.
     pub found: String,
+    /// Where it was found: `text` (the extracted page text) or `metadata`.
     pub place: &'static str,
 }
 

@@ -21,37 +21,52 @@ use crate::load::{self, Attachments, Brief, CaseFile, Catalogue, Inputs, Profile
 use crate::pipeline::{self, Backend, Prepared};
 use crate::typeset::{self, Control};
 
+/// Name of the built-in template that sample reports are typeset with.
 pub const TEMPLATE: &str = "sample-report";
 
 /// A file placed in the build folder beside main.typ: its name and bytes.
 type BuildFile = (String, Vec<u8>);
 const SETTINGS_FILE: &str = "sample-report/sample.toml";
+/// Name of the optional file in the briefs folder listing the countries covered.
 pub const COVERAGE_FILE: &str = "coverage.toml";
 
 /// report-templates/sample-report/sample.toml: the default agency and the fixed wording.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SampleSettings {
+    /// The default agency named on samples; a workspace's `[brand]` replaces it.
     pub brand: Brand,
+    /// The fictional applicant every country sample uses.
     pub applicant: SampleApplicant,
+    /// The fixed wording of every sample.
     pub text: SampleText,
 }
 
+/// The fictional applicant of country samples, from sample.toml's `[applicant]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SampleApplicant {
+    /// How the text refers to the applicant, e.g. "the Appellant" ("Application to the Appellant").
     pub label: String,
+    /// The applicant's name, e.g. "Mr A.".
     pub name: String,
+    /// Profile tags that choose the sample's topics, e.g. `journalist`.
     pub profile: Vec<String>,
 }
 
+/// The fixed wording of sample reports; `{country}` in each is replaced by the country's name.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SampleText {
+    /// Opening of a country sample, explaining that it is a sample with an invented applicant.
     pub introduction: String,
+    /// Opening used instead of `introduction` for a sample anonymised from a real case (`--from`).
     pub introduction_anonymised: String,
+    /// Closing text: what a real report would go on to do.
     pub conclusion: String,
+    /// The "How to order an expert report" page.
     pub ordering: String,
+    /// The notice that the sample must not be submitted in any proceedings.
     pub disclaimer: String,
 }
 
@@ -59,14 +74,19 @@ pub struct SampleText {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Coverage {
+    /// The covered countries, in the order listed (grouped by region on the page).
     pub countries: Vec<CoveredCountry>,
 }
 
+/// One `[[countries]]` entry of coverage.toml.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoveredCountry {
+    /// The country's name as printed.
     pub name: String,
+    /// Region the country is listed under, such as "East Africa".
     pub region: String,
+    /// One-line note of the main grounds of risk in the country.
     pub focus: String,
 }
 

@@ -36,6 +36,7 @@ pub struct Typst {
     pub origin: Origin,
 }
 
+/// How to find typst, from the command line and the environment.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// `--typst PATH`.

@@ -97,6 +97,7 @@ pub struct Control<'a> {
 /// What typst said about a successful run.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
+    /// Typst's warning messages, each traced to the case or brief text it came from where possible.
     pub warnings: Vec<String>,
 }
 

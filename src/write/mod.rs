@@ -58,6 +58,7 @@ pub fn atomic_move(file: &Path, destination: &Path) -> Result<()> {
         .with_context(|| format!("cannot replace {}", destination.display()))
 }
 
+/// The SHA-256 digest of `bytes` as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -66,36 +67,58 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// What went into a PDF: enough to tell, later, whether it is current and what it rests on.
 #[derive(Debug, Serialize)]
 pub struct Provenance {
+    /// Version of witness that made the PDF.
     pub witness_version: &'static str,
+    /// Version of the Typst compiler that typeset it, such as "0.15.1".
     pub typst_version: String,
+    /// Path of the case file, as given.
     pub case_file: String,
+    /// SHA-256 (hex) of the case file's text.
     pub case_sha256: String,
+    /// The report's reference, from `report.reference`.
     pub reference: String,
+    /// Name of the report template used.
     pub template: String,
+    /// Jurisdiction id of the report, such as `uk-iac`.
     pub jurisdiction: String,
+    /// Country id of the brief used.
     pub country: String,
+    /// The brief's `last_reviewed` date, as YYYY-MM-DD.
     pub brief_last_reviewed: String,
+    /// Every brief section the report includes, in report order.
     pub sections: Vec<SectionRecord>,
+    /// The brief's bibliography file and its digest.
     pub bibliography: FileRecord,
+    /// SHA-256 (hex) of the PDF itself.
     pub pdf_sha256: String,
+    /// Number of pages in the PDF, where its page tree could be read.
     pub pages: Option<usize>,
 }
 
+/// One brief section a report was made from.
 #[derive(Debug, Serialize)]
 pub struct SectionRecord {
+    /// Topic id of the section.
     pub topic: String,
+    /// Path of the section's Markdown file.
     pub file: String,
+    /// The section's review date from its front matter, as YYYY-MM-DD.
     pub reviewed: String,
+    /// SHA-256 (hex) of the section file's text.
     pub sha256: String,
 }
 
+/// A file a report was made from, with its digest.
 #[derive(Debug, Serialize)]
 pub struct FileRecord {
+    /// Path of the file.
     pub file: String,
+    /// SHA-256 (hex) of the file's contents.
     pub sha256: String,
 }
 
 impl Provenance {
+    /// The provenance of the PDF bytes `pdf` made from `inputs` by Typst `typst_version`.
     pub fn new(inputs: &Inputs, typst_version: &str, pdf: &[u8], pages: Option<usize>) -> Self {
         let case = &inputs.case;
         let sections = inputs
@@ -130,6 +153,7 @@ impl Provenance {
         }
     }
 
+    /// Writes the provenance as pretty JSON to `destination`, atomically.
     pub fn write(&self, destination: &Path) -> Result<()> {
         let mut json = serde_json::to_vec_pretty(self)?;
         json.push(b'\n');
