@@ -9,6 +9,8 @@
 //! on change), [`brief_status`] (the briefs' review dates and sources), [`doctor`] (what witness
 //! finds on the machine and in a workspace).
 
+#![warn(missing_docs)]
+
 pub mod assemble;
 pub mod batch;
 pub mod brief_status;

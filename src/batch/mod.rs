@@ -35,7 +35,9 @@ use crate::typeset::{Control, Interrupted};
 /// coordinator; slice sizes differ by at most one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// Which slice, counted from 1.
     pub index: usize,
+    /// How many slices the set is cut into.
     pub count: usize,
 }
 
@@ -74,7 +76,9 @@ impl std::fmt::Display for Shard {
 /// could not be read (which fails that case alone, when its turn comes).
 #[derive(Debug)]
 pub struct Planned {
+    /// The case file.
     pub path: PathBuf,
+    /// Its reference, or why the file could not be read.
     pub reference: Result<String, Diagnostic>,
 }
 
@@ -139,10 +143,13 @@ pub struct Settings {
     pub backend: Pdf,
 }
 
+/// How one case of a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Its PDF is in place.
     Rendered,
+    /// It failed; nothing of it was written.
     Failed,
     /// Stopped by Ctrl-C while rendering; nothing was written for it.
     Interrupted,
@@ -151,14 +158,18 @@ pub enum Status {
 /// One case, done.
 #[derive(Debug)]
 pub struct Finished {
+    /// The case file.
     pub case: PathBuf,
     /// The case's reference, when its file could be read.
     pub reference: Option<String>,
+    /// What rendering it gave.
     pub result: Result<Rendered>,
+    /// How long it took.
     pub elapsed: Duration,
 }
 
 impl Finished {
+    /// How the case ended.
     pub fn status(&self) -> Status {
         match &self.result {
             Ok(_) => Status::Rendered,
@@ -180,12 +191,17 @@ impl Finished {
 pub struct Summary {
     /// Cases in this run (the shard's, with `--shard`).
     pub cases: usize,
+    /// Cases whose PDF is in place.
     pub rendered: usize,
+    /// Cases that failed.
     pub failed: usize,
+    /// Cases stopped by Ctrl-C while rendering.
     pub interrupted: usize,
     /// Cases never started because the batch was stopped.
     pub skipped: usize,
+    /// Check and typst warnings, all cases together.
     pub warnings: usize,
+    /// Wall-clock time of the batch, to the millisecond.
     pub seconds: f64,
 }
 
