@@ -223,6 +223,18 @@ fn paras_call(parts: &[String], inputs: &Inputs) -> Option<String> {
     (!marks.is_empty()).then(|| format!("#paras({})", marks.join(", ")))
 }
 
+/// The house style's sizes for a forum's rules, as Typst lengths for `report-style`.
+fn typography(rules: &crate::load::profile::Typography) -> Value {
+    json!({
+        "body_size": format!("{}pt", rules.body_size()),
+        "small_size": format!("{}pt", rules.small_size()),
+        // Typst's leading is the gap between one line's descender and the next one's
+        // ascender, so with those as the line's edges, `spacing` lines is a leading of
+        // (spacing - 1) single lines; `none` keeps the house leading.
+        "line_spacing": rules.line_spacing.map(|s| format!("{s}")),
+    })
+}
+
 /// The data the templates see. Plain strings are escaped by `{{ }}`; fields ending in
 /// `_typst` are already Typst markup, made here from literal text, for `{{{ }}}`.
 fn context(inputs: &Inputs) -> Value {
@@ -384,6 +396,7 @@ fn context(inputs: &Inputs) -> Value {
             "jurisdiction": case.report.jurisdiction,
         },
         "profile": profile,
+        "typography": typography(&profile.typography),
         "statement_of_truth": statement_of_truth,
         "expert": expert.map(|e| json!({
             "name": e.name,

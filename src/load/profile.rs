@@ -46,6 +46,47 @@ pub struct Profile {
     pub cover_note: Option<String>,
     /// The rules the profile follows, shown in the methodology section.
     pub rules: String,
+    /// What the forum's rules say of the printed page; the house style follows it, and the
+    /// preflight holds the PDF to it.
+    #[serde(default)]
+    pub typography: Typography,
+    /// Parts that do not count toward `page_limit` (`appendices`, `bibliography`); by default
+    /// every page counts, as the rules say.
+    #[serde(default)]
+    pub page_limit_excludes: Vec<String>,
+}
+
+/// A forum's rules on type and spacing. Each field is `None` where the rules say nothing:
+/// nothing is invented.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Typography {
+    /// The smallest text allowed anywhere on the page, in points: body, footnotes, headers,
+    /// footers, tables and paragraph numbers alike.
+    pub min_text_size: Option<f64>,
+    /// Line spacing as a word processor means it: 1.5 is one and a half times single spacing,
+    /// single spacing being the font's ascender to descender.
+    pub line_spacing: Option<f64>,
+    /// The rule these come from, for messages ("Practice Direction of 1 November 2024, para 1.6").
+    pub rule: Option<String>,
+}
+
+/// The sizes the house style sets when a forum sets no minimum, in points: what a reader of
+/// a printed A4 report expects.
+pub const HOUSE_BODY: f64 = 11.0;
+/// Footnotes, headers and footers in the house style.
+pub const HOUSE_SMALL: f64 = 8.5;
+
+impl Typography {
+    /// Body text size: the house size, or the forum's minimum where that is larger.
+    pub fn body_size(&self) -> f64 {
+        self.min_text_size.map_or(HOUSE_BODY, |m| m.max(HOUSE_BODY))
+    }
+
+    /// Footnotes, headers, footers, paragraph numbers: never below the forum's minimum.
+    pub fn small_size(&self) -> f64 {
+        self.min_text_size.map_or(HOUSE_SMALL, |m| m.max(HOUSE_SMALL))
+    }
 }
 
 fn default_statement_heading() -> String {
