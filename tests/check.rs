@@ -165,6 +165,17 @@ fn placeholder_and_source_rules() {
             "I have not met the applicant.",
             "I have not met the applicant. TODO: check the file.",
         )],
+        // The fixture is a draft: a placeholder is a warning there, an error in a final.
+        "W120",
+    );
+    triggers(
+        &[
+            ("status = \"draft\"", "status = \"final\""),
+            (
+                "I have not met the applicant.",
+                "I have not met the applicant. TODO: check the file.",
+            ),
+        ],
         "E120",
     );
     triggers(&[("[@recent-a].\n\"\"\"", "[@recent-c].\n\"\"\"")], "E201");
@@ -325,13 +336,13 @@ fn a_case_bad_in_ten_ways_gives_ten_precise_diagnostics() {
     assert_eq!(
         found,
         [
-            "E101", "E102", "E103", "E110", "E111", "E112", "E120", "E201", "W118", "W311"
+            "E101", "E102", "E103", "E110", "E111", "E112", "E201", "W118", "W120", "W311"
         ]
     );
     assert_eq!(status, 1);
     // The human form, as a newcomer sees it, is printed for the record.
     let output = run(witness().arg("check").arg(&case));
     let human = stderr(&output);
-    assert!(human.contains("8 errors, 2 warnings"), "{human}");
+    assert!(human.contains("7 errors, 3 warnings"), "{human}");
     assert!(human.contains("case.toml:"), "{human}");
 }
