@@ -346,3 +346,28 @@ fn a_case_bad_in_ten_ways_gives_ten_precise_diagnostics() {
     assert!(human.contains("7 errors, 3 warnings"), "{human}");
     assert!(human.contains("case.toml:"), "{human}");
 }
+
+#[test]
+fn a_final_report_on_an_illustrative_brief_is_refused() {
+    let (dir, case) = fixture(&[("status = \"draft\"", "status = \"final\"")]);
+    assert_eq!(codes(&case), (vec![], 0), "final on a verified brief");
+    let brief = dir.path().join("country-briefs/testland/brief.toml");
+    let text = std::fs::read_to_string(&brief).unwrap();
+    std::fs::write(
+        &brief,
+        text.replace("illustrative = false", "illustrative = true"),
+    )
+    .unwrap();
+    assert_eq!(codes(&case), (vec!["E130".to_string()], 1));
+    let output = run(witness().arg("check").arg(&case));
+    assert!(
+        stderr(&output).contains("set `illustrative = false` in its brief.toml"),
+        "the message says how a verified brief is marked"
+    );
+    // A draft may rest on it: the report says it is illustrative.
+    let (_dir, draft) = fixture(&[]);
+    let brief = draft.parent().unwrap().join("country-briefs/testland/brief.toml");
+    let text = std::fs::read_to_string(&brief).unwrap();
+    std::fs::write(&brief, text.replace("illustrative = false", "illustrative = true")).unwrap();
+    assert_eq!(codes(&draft), (vec![], 0));
+}

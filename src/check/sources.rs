@@ -8,6 +8,7 @@ use crate::citation;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
 use crate::load::briefs::Source;
+use crate::load::case::Status;
 use crate::lookup::did_you_mean;
 
 pub fn check(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) {
@@ -15,6 +16,40 @@ pub fn check(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) 
     check_entries(inputs, found);
     check_corroboration(inputs, found);
     check_currency(inputs, settings, found);
+    check_verified(inputs, found);
+}
+
+/// E130: a final report resting on a brief marked illustrative. Illustrative content is
+/// example material nobody has verified; a tribunal gives unsourced or unchecked country
+/// information little weight (AAW [2015] UKUT 673), and a notice box does not cure it.
+fn check_verified(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    let brief = &inputs.brief;
+    if inputs.case.case.report.status != Status::Final || !brief.info.illustrative {
+        return;
+    }
+    let Ok(Some(source)) = brief.folder.read_text("brief.toml") else {
+        return;
+    };
+    found.push(
+        Diagnostic::error(
+            &source.path,
+            format!(
+                "the {} brief is marked illustrative, and a final report may not rest on it",
+                brief.info.name
+            ),
+        )
+        .with_field("illustrative")
+        .at(
+            source.text.clone(),
+            crate::load::toml_file::locate(&source.text, "illustrative"),
+        )
+        .with_code("E130")
+        .with_help(
+            "verify every claim and source of the sections the report uses in your workspace's copy of the brief \
+             (`witness init` makes one), then set `illustrative = false` in its brief.toml and delete \
+             `illustrative_note`; until then the report can only be a draft",
+        ),
+    );
 }
 
 fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
