@@ -366,8 +366,15 @@ fn a_final_report_on_an_illustrative_brief_is_refused() {
     );
     // A draft may rest on it: the report says it is illustrative.
     let (_dir, draft) = fixture(&[]);
-    let brief = draft.parent().unwrap().join("country-briefs/testland/brief.toml");
+    let brief = draft
+        .parent()
+        .unwrap()
+        .join("country-briefs/testland/brief.toml");
     let text = std::fs::read_to_string(&brief).unwrap();
-    std::fs::write(&brief, text.replace("illustrative = false", "illustrative = true")).unwrap();
+    std::fs::write(
+        &brief,
+        text.replace("illustrative = false", "illustrative = true"),
+    )
+    .unwrap();
     assert_eq!(codes(&draft), (vec![], 0));
 }

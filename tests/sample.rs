@@ -200,3 +200,70 @@ fn all_makes_one_sample_per_country() {
         assert!(text.contains(part), "{part}");
     }
 }
+
+#[test]
+fn a_partial_brand_shows_no_fictional_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(witness().arg("init").arg(dir.path()));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let config = dir.path().join("witness.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("[brand]\n"));
+    std::fs::write(
+        &config,
+        text.replacen(
+            "[brand]\n",
+            "[brand]\nname = \"Marsh Country Reports\"\n",
+            1,
+        ),
+    )
+    .unwrap();
+    // What the built-in sample.toml gives the fictional agency: none of it may appear.
+    let fictional =
+        std::fs::read_to_string(repo().join("report-templates/sample-report/sample.toml")).unwrap();
+    let fictional: toml::Table = toml::from_str(&fictional).unwrap();
+    let brand = fictional["brand"].as_table().unwrap();
+    let contacts: Vec<&str> = ["name", "website", "email", "phone", "tagline"]
+        .iter()
+        .map(|key| brand[*key].as_str().unwrap())
+        .collect();
+    assert_eq!(contacts.len(), 5);
+
+    let output =
+        run(witness()
+            .current_dir(dir.path())
+            .args(["sample", "kyrgyzstan", "--out-dir", "out"]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("gives no website, email, phone"),
+        "the missing contacts are warned about: {message}"
+    );
+    assert!(
+        message.contains("have no brief in this workspace"),
+        "{message}"
+    );
+    let text = pdf_text(&dir.path().join("out/sample-kyrgyzstan.pdf"));
+    assert!(text.contains("Marsh Country Reports"));
+    for value in &contacts {
+        assert!(
+            !text.contains(value),
+            "{value:?} from the fictional agency is printed"
+        );
+    }
+
+    // Asked for, the fictional agency is what the sample shows.
+    let output = run(witness().current_dir(dir.path()).args([
+        "sample",
+        "kyrgyzstan",
+        "--demo",
+        "--out-dir",
+        "demo",
+    ]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = pdf_text(&dir.path().join("demo/sample-kyrgyzstan.pdf"));
+    assert!(
+        text.contains(contacts[0]),
+        "--demo brands the sample as the fictional agency"
+    );
+}

@@ -20,9 +20,9 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     let is_final = inputs.case.case.report.status == Status::Final;
     let graded = |diagnostic: Diagnostic| {
         if is_final {
-            diagnostic.with_code("E120").with_help_suffix(
-                "a final report may not carry prompts or placeholders",
-            )
+            diagnostic
+                .with_code("E120")
+                .with_help_suffix("a final report may not carry prompts or placeholders")
         } else {
             diagnostic.with_code("W120").into_warning()
         }

@@ -22,6 +22,10 @@ pub struct SampleArgs {
     /// Make one sample per country with a brief.
     #[arg(long)]
     pub all: bool,
+    /// Brand the sample as the fictional agency of witness's example, instead of the
+    /// workspace's own [brand].
+    #[arg(long)]
+    pub demo: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -58,8 +62,13 @@ pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
     options.out_dir = options.out_dir.or_else(|| workspace.output_folder());
     let mut failed = 0;
     for subject in &subjects {
-        match sample::make(subject, &workspace, &backend, &options) {
-            Ok(pdf) => eprintln!("wrote {}", display_path(&pdf)),
+        match sample::make(subject, &workspace, &backend, &options, args.demo) {
+            Ok(made) => {
+                for warning in &made.warnings {
+                    eprintln!("warning: {warning}");
+                }
+                eprintln!("wrote {}", display_path(&made.pdf));
+            }
             Err(error) => {
                 failed += 1;
                 diagnostic::report_error(&error);

@@ -109,7 +109,8 @@ pub fn make(
     workspace: &Workspace,
     backend: &dyn Backend,
     options: &pipeline::Options,
-) -> Result<PathBuf> {
+    demo: bool,
+) -> Result<Made> {
     let settings = read_settings(workspace)?;
     let (inputs, personal, file_stem) = match subject {
         Subject::Country(country) => (
@@ -131,11 +132,12 @@ pub fn make(
         }
     };
     let template = Template::load(&inputs.workspace.templates, TEMPLATE)?;
-    let (extra, files) = sample_context(
+    let (extra, files, warnings) = sample_context(
         &inputs,
         &settings,
         workspace,
         matches!(subject, Subject::Case(_)),
+        demo,
     )?;
     let destination = options.output.clone().unwrap_or_else(|| {
         options
@@ -182,7 +184,19 @@ pub fn make(
         control,
         Some(&no_leaks),
     )?;
-    Ok(rendered.pdf)
+    Ok(Made {
+        pdf: rendered.pdf,
+        warnings,
+    })
+}
+
+/// A sample made.
+#[derive(Debug, Clone)]
+pub struct Made {
+    /// Where the PDF is.
+    pub pdf: PathBuf,
+    /// What the agency should know: contacts left out, countries without a brief.
+    pub warnings: Vec<String>,
 }
 
 /// The countries with a brief, for `--all`.
@@ -297,10 +311,10 @@ fn sample_context(
     settings: &SampleSettings,
     workspace: &Workspace,
     from_case: bool,
-) -> Result<(serde_json::Map<String, Value>, Vec<BuildFile>)> {
+    demo: bool,
+) -> Result<(serde_json::Map<String, Value>, Vec<BuildFile>, Vec<String>)> {
+    let (brand, mut warnings) = choose_brand(workspace, &settings.brand, demo);
     let own = &workspace.config.brand;
-    let default = &settings.brand;
-    let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
     let mut files = Vec::new();
     let logo_file = match (&own.logo, &workspace.root) {
         (Some(logo), Some(root)) => {
@@ -342,6 +356,17 @@ fn sample_context(
             }
         }
     }
+    let listed: usize = regions.iter().map(|(_, items)| items.len()).sum();
+    let without: usize = regions
+        .iter()
+        .flat_map(|(_, items)| items)
+        .filter(|item| item["brief"] == false)
+        .count();
+    if without > 0 {
+        warnings.push(format!(
+            "\"Countries we cover\" lists {listed} countries from the coverage list; {without} of them have no brief in this workspace (they are shown without the mark for a full brief)"
+        ));
+    }
     let regions: Vec<Value> = regions
         .into_iter()
         .map(|(region, countries)| json!({ "region": region, "countries": countries }))
@@ -353,11 +378,11 @@ fn sample_context(
         json!({
             "from_case": from_case,
             "brand": {
-                "name": pick(&own.name, &default.name),
-                "tagline": pick(&own.tagline, &default.tagline),
-                "website": pick(&own.website, &default.website),
-                "email": pick(&own.email, &default.email),
-                "phone": pick(&own.phone, &default.phone),
+                "name": brand.name,
+                "tagline": brand.tagline,
+                "website": brand.website,
+                "email": brand.email,
+                "phone": brand.phone,
                 "logo": logo_file,
             },
             "applicant_label": settings.applicant.label,
@@ -372,5 +397,36 @@ fn sample_context(
             "regions": regions,
         }),
     );
-    Ok((extra, files))
+    Ok((extra, files, warnings))
+}
+
+/// The brand a sample carries: the workspace's own fields and nothing else, or the fictional
+/// agency of `sample.toml` when asked for (`--demo`) or when there is no workspace (the
+/// built-in example). A contact the workspace does not give is left out, with a warning,
+/// never filled in from the fictional agency: that would print another firm's details under
+/// the real agency's name.
+fn choose_brand(workspace: &Workspace, fictional: &Brand, demo: bool) -> (Brand, Vec<String>) {
+    if demo || workspace.config_path.is_none() {
+        return (fictional.clone(), Vec::new());
+    }
+    let own = workspace.config.brand.clone();
+    let mut warnings = Vec::new();
+    let missing: Vec<&str> = [
+        ("name", &own.name),
+        ("website", &own.website),
+        ("email", &own.email),
+        ("phone", &own.phone),
+    ]
+    .into_iter()
+    .filter(|(_, value)| value.as_deref().is_none_or(|v| v.trim().is_empty()))
+    .map(|(key, _)| key)
+    .collect();
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "witness.toml's [brand] gives no {}: the sample leaves {} out (pass --demo for the fictional agency of the example)",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    (own, warnings)
 }
