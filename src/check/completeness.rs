@@ -3,6 +3,7 @@
 use super::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
+use crate::pipeline::budget::Budget;
 
 fn check_expert(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     if inputs.case.case.expert.is_none() && inputs.workspace.config.expert.is_none() {
@@ -139,7 +140,7 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     }
 }
 
-/// W401: the last render ran over the profile's page limit.
+/// W401: the last render ran over the profile's page limit, read from its provenance.
 pub fn check_length(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) {
     let Some(path) = settings.provenance.as_ref() else {
         return;
@@ -147,27 +148,65 @@ pub fn check_length(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagno
     let Ok(text) = std::fs::read_to_string(path) else {
         return;
     };
-    let pages = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["pages"].as_u64())
+    let Ok(recorded) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    let budget: Option<Budget> = serde_json::from_value(recorded["budget"].clone()).ok();
+    let pages = recorded["pages"]
+        .as_u64()
         .and_then(|p| usize::try_from(p).ok());
-    found.extend(page_limit(inputs, pages));
+    found.extend(page_limit(inputs, pages, budget.as_ref()));
 }
 
-/// The W401 warning for a PDF of `pages` pages, if that is over the profile's limit.
-pub fn page_limit(inputs: &Inputs, pages: Option<usize>) -> Option<Diagnostic> {
-    let (Some(limit), Some(pages)) = (inputs.profile.page_limit, pages) else {
+/// The W401 warning for a PDF of `pages` pages (of which `budget` says which count), if that
+/// is over the profile's limit. It names the biggest parts, so the expert knows what to cut,
+/// and the profile's way to ask for more.
+pub fn page_limit(
+    inputs: &Inputs,
+    pages: Option<usize>,
+    budget: Option<&Budget>,
+) -> Option<Diagnostic> {
+    let limit = inputs.profile.page_limit?;
+    let counted = budget.map(|b| b.counted).or(pages.map(|p| p as f64))?;
+    if counted <= f64::from(limit) {
         return None;
+    }
+    let of = match (budget, pages) {
+        (Some(b), Some(p)) if b.counted < p as f64 => {
+            format!("{} of its {p} pages count", pages_word(b.counted))
+        }
+        _ => format!("the report has {}", pages_word(counted)),
     };
-    (pages > limit as usize).then(|| {
+    let mut help = match budget {
+        Some(budget) => format!(
+            "the biggest parts: {}; shorten them, keeping to the issues in dispute",
+            budget.biggest(3)
+        ),
+        None => "shorten the report, keeping to the issues in dispute".to_string(),
+    };
+    if let Some(permission) = &inputs.profile.over_limit {
+        help.push_str(&format!("; {permission}"));
+    }
+    Some(
         inputs
             .case
             .error_at(
                 "report.jurisdiction",
-                format!("the report has {pages} pages; the {} accepts at most {limit}", inputs.profile.tribunal),
+                format!(
+                    "{of}; the {} accepts at most {limit}",
+                    inputs.profile.tribunal
+                ),
             )
             .with_code("W401")
             .into_warning()
-            .with_help("shorten the report, or apply to the tribunal in writing for permission to exceed the limit")
-    })
+            .with_help(help),
+    )
+}
+
+fn pages_word(n: f64) -> String {
+    if n == 1.0 {
+        "1 page".into()
+    } else {
+        format!("{n} pages")
+    }
 }

@@ -174,6 +174,13 @@ impl Reporter {
                         display_path(&rendered.pdf),
                         finished.elapsed.as_secs_f64()
                     );
+                    if let Some(budget) = &rendered.budget {
+                        eprintln!(
+                            "  pages: {}; {} count toward the limit",
+                            budget.summary(),
+                            witness::pipeline::budget::pages(budget.counted)
+                        );
+                    }
                     if let Some(build) = &rendered.build_folder {
                         eprintln!(
                             "kept the Typst source in {}",
@@ -258,6 +265,7 @@ fn case_json(finished: &Finished) -> serde_json::Value {
         "status": finished.status(),
         "output": rendered.map(|r| display_path(&r.pdf)),
         "provenance": rendered.and_then(|r| r.provenance.as_deref()).map(display_path),
+        "budget": rendered.and_then(|r| r.budget.as_ref()),
         "pages": rendered.and_then(|r| r.pages),
         "warnings": warnings,
         "error": finished.result.as_ref().err().map(|e| format!("{e:#}")),

@@ -54,6 +54,8 @@ pub struct Profile {
     /// every page counts, as the rules say.
     #[serde(default)]
     pub page_limit_excludes: Vec<String>,
+    /// What to do when a report must be longer, said with the page-limit warning.
+    pub over_limit: Option<String>,
 }
 
 /// A forum's rules on type and spacing. Each field is `None` where the rules say nothing:

@@ -9,6 +9,7 @@
 //! [`output::publish`].
 
 pub mod backend;
+pub mod budget;
 mod build;
 pub mod output;
 
@@ -94,6 +95,8 @@ pub struct Rendered {
     pub typst_warnings: Vec<String>,
     /// The kept build folder, with `--keep-typ`.
     pub build_folder: Option<PathBuf>,
+    /// The pages each part takes, and those that count toward the limit.
+    pub budget: Option<budget::Budget>,
 }
 
 /// A run that failed after the checks let it through with errors (a draft with `--force`):
@@ -298,6 +301,7 @@ pub fn execute(
         warnings,
         typst_warnings: produced.warnings,
         build_folder: build.keep(),
+        budget: published.budget,
     })
 }
 

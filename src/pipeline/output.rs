@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::Options;
+use super::budget::Budget;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
 use crate::write::{self, Provenance};
@@ -71,6 +72,8 @@ pub struct Published {
     pub provenance: Option<PathBuf>,
     /// Findings that need the finished output, such as the page limit.
     pub warnings: Vec<Diagnostic>,
+    /// The pages each part takes, and those that count toward the limit.
+    pub budget: Option<Budget>,
 }
 
 /// Puts `produced` at `destination` atomically (flushed first, so a crash leaves the old
@@ -94,6 +97,7 @@ pub fn publish(
             pages: write::count_pages(&bytes),
             provenance: None,
             warnings: Vec::new(),
+            budget: None,
         }),
     }
 }
@@ -109,13 +113,17 @@ pub fn record(
     made_by: &str,
 ) -> Result<Published> {
     let pages = write::count_pages(output);
+    let budget = Budget::read(output, &inputs.profile.page_limit_excludes);
     let provenance = provenance_path(destination);
-    Provenance::new(inputs, made_by, output, pages).write(&provenance)?;
+    let mut record = Provenance::new(inputs, made_by, output, pages);
+    record.budget = budget.clone();
+    record.write(&provenance)?;
     Ok(Published {
         pages,
         provenance: Some(provenance),
-        warnings: crate::check::page_limit(inputs, pages)
+        warnings: crate::check::page_limit(inputs, pages, budget.as_ref())
             .into_iter()
             .collect(),
+        budget,
     })
 }

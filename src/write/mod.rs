@@ -93,6 +93,9 @@ pub struct Provenance {
     pub pdf_sha256: String,
     /// Number of pages in the PDF, where its page tree could be read.
     pub pages: Option<usize>,
+    /// The pages each part takes and those that count toward the forum's limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<crate::pipeline::budget::Budget>,
 }
 
 /// One brief section a report was made from.
@@ -150,6 +153,7 @@ impl Provenance {
             },
             pdf_sha256: sha256_hex(pdf),
             pages,
+            budget: None,
         }
     }
 
