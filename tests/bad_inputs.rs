@@ -97,19 +97,6 @@ fn expectations() -> Vec<Expect> {
     paths.iter().map(|p| read_expect(p)).collect()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// The base case with `old` replaced by `new`, as `case.toml` in `dir`.
 fn base_variant(dir: &Path, old: &str, new: &str) {
     let base = std::fs::read_to_string(corpus().join("base.case.toml")).unwrap();
@@ -362,6 +349,7 @@ fn every_bad_input_is_refused_with_one_clear_message_and_nothing_written() {
 #[test]
 fn every_input_in_the_corpus_has_an_expectation() {
     let names: Vec<String> = expectations().into_iter().map(|e| e.name).collect();
+    assert!(!names.is_empty(), "the corpus has expectations");
     for entry in std::fs::read_dir(corpus()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -40,19 +40,6 @@ fn render_json(args: &[&std::ffi::OsStr]) -> (Output, Vec<Value>) {
     (output, records)
 }
 
-/// Every name in `folder`, sorted.
-fn names_in(folder: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .map(|entries| {
-            entries
-                .map(|e| e.unwrap().file_name().into_string().unwrap())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
-
 #[test]
 fn a_broken_case_fails_alone_and_the_json_stream_says_which_and_why() {
     let cases = tempfile::tempdir().unwrap();
@@ -108,7 +95,12 @@ fn a_broken_case_fails_alone_and_the_json_stream_says_which_and_why() {
     assert!(error.contains("report.country"), "{error}");
     assert!(failure["output"].is_null());
 
-    for record in cases_done.iter().filter(|r| r["status"] == "rendered") {
+    let rendered: Vec<&Value> = cases_done
+        .iter()
+        .filter(|r| r["status"] == "rendered")
+        .collect();
+    assert_eq!(rendered.len(), 4, "{cases_done:?}");
+    for record in rendered {
         assert_eq!(record["type"], "case");
         assert!(record["error"].is_null());
         assert!(record["pages"].as_u64().unwrap() >= 10, "{record}");
@@ -289,14 +281,7 @@ fn ctrl_c_stops_typst_and_leaves_no_partial_file() {
 
     assert_eq!(output.status.code(), Some(130), "128 + SIGINT");
     for pid in typst_children {
-        assert!(
-            !Path::new(&format!("/proc/{pid}")).exists()
-                || std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                    .unwrap_or_default()
-                    .trim()
-                    != "typst",
-            "typst {pid} still runs"
-        );
+        assert!(!is_running(pid), "typst {pid} still runs");
     }
     let stdout = String::from_utf8(output.stdout).unwrap();
     let summary: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
@@ -311,25 +296,4 @@ fn ctrl_c_stops_typst_and_leaves_no_partial_file() {
             "{name} left behind"
         );
     }
-}
-
-#[cfg(target_os = "linux")]
-fn typst_children_of(pid: u32) -> Vec<u32> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|children| {
-            children
-                .split_whitespace()
-                .filter_map(|c| c.parse().ok())
-                .collect::<Vec<u32>>()
-        })
-        .filter(|child| {
-            std::fs::read_to_string(format!("/proc/{child}/comm"))
-                .is_ok_and(|comm| comm.trim() == "typst")
-        })
-        .collect()
 }

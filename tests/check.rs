@@ -21,19 +21,6 @@ fn fixture(replacements: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (dir, case)
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// Runs `witness check --format json` and returns the codes found and the exit code.
 fn codes(case: &Path) -> (Vec<String>, i32) {
     let output = run(witness().arg("check").arg("--format").arg("json").arg(case));

@@ -19,6 +19,16 @@
 //!
 //! Nothing else: `\`, `#`, `*`, `//`, `$`, `<`, `@` and the rest must all be there.
 //!
+//! **Where a string is looked for.** Only in its own field's text, not anywhere in the PDF
+//! (where a short string such as `#` or `a` is found by chance). Each generated string is
+//! bracketed by sentinel words, `‡N‡` with a number unique in the report (`sentinel`), which
+//! nothing generated contains and which mean nothing to Typst or Markdown. In prose and in the
+//! brief the sentinels are paragraphs of their own between the strings; in a single-line field
+//! the value is `‡N‡ string ‡M‡`. Wherever a field is printed (a question is printed three
+//! times), the text between its sentinels must hold the string: exactly, for a single-line
+//! field; each of its paragraphs in order, for prose and the brief (their paragraph numbers lie
+//! between). A field whose sentinels are not in the PDF at all is a failure too.
+//!
 //! **Where a string may be split.** Case prose is literal text in which only a blank line has
 //! a meaning, a new paragraph (docs/case-file.md), and paragraphs get numbers in the margin; so
 //! a string with a blank line is expected as its paragraphs, each found on its own. In
@@ -195,12 +205,21 @@ const PROSE_FIELDS: [&str; 11] = [
     "questions[1].answer",
     "questions[2].answer",
 ];
-const LINE_FIELDS: usize = 8;
+const LINE_FIELDS: [&str; 8] = [
+    "questions[0].question",
+    "questions[1].question",
+    "questions[2].question",
+    "methodology.documents[0]",
+    "methodology.documents[1]",
+    "methodology.documents[2]",
+    "applicant.name",
+    "instructing.firm",
+];
 
 fn document() -> impl Strategy<Value = Document> {
     (
         proptest::collection::vec(proptest::collection::vec(text(), 3), PROSE_FIELDS.len()),
-        proptest::collection::vec(text(), LINE_FIELDS),
+        proptest::collection::vec(text(), LINE_FIELDS.len()),
         proptest::collection::vec(text(), 10),
     )
         .prop_map(|(prose, lines, brief)| Document {
@@ -210,9 +229,100 @@ fn document() -> impl Strategy<Value = Document> {
         })
 }
 
-fn write_workspace(dir: &Path, doc: &Document) {
-    let prose = |i: usize| toml_string(&doc.prose[i].join("\n\n"));
-    let line = |i: usize| toml_string(&doc.lines[i]);
+/// A sentinel word: `‡`, a number, `‡`. Nothing generated contains `‡` (it is in no list
+/// above), it means nothing to Typst or Markdown, and no line break or hyphen can fall inside
+/// it, so each sentinel is found in the PDF's text exactly once per place it is printed.
+fn sentinel(n: usize) -> String {
+    format!("\u{2021}{n}\u{2021}")
+}
+
+/// One generated string as the report holds it: the text expected between two sentinels.
+#[derive(Debug)]
+struct Placed {
+    /// Where it went, for the failure message.
+    field: String,
+    open: String,
+    close: String,
+    /// What must be found between the sentinels: the string's paragraphs (prose and brief),
+    /// or the whole string as one line (single-line fields).
+    paragraphs: Vec<String>,
+    /// Whether the sentinels hold exactly the string and nothing else (single-line fields);
+    /// prose paragraphs are separate paragraphs, so paragraph numbers lie between them.
+    exact: bool,
+}
+
+/// What the report's fields and brief section hold: each generated string bracketed by
+/// sentinels, and where each string is expected.
+struct Layout {
+    prose: Vec<String>,
+    lines: Vec<String>,
+    brief: String,
+    placed: Vec<Placed>,
+}
+
+/// Brackets every generated string in `doc` with sentinels. In prose and in the brief the
+/// sentinels are paragraphs of their own, shared by neighbours (`S0`, string, `S1`, string,
+/// `S2` …), so each string still starts and ends its own paragraph, where line-start markers
+/// have their meaning. A single-line field is `S string S'`.
+fn layout(doc: &Document) -> Layout {
+    let mut next = 0;
+    let mut take = || {
+        next += 1;
+        sentinel(next)
+    };
+    let mut placed = Vec::new();
+    let mut bracket = |field: &str, strings: &[String], written: &dyn Fn(&str) -> String| {
+        let mut open = take();
+        let mut parts = vec![open.clone()];
+        for (i, string) in strings.iter().enumerate() {
+            let close = take();
+            parts.push(written(string));
+            parts.push(close.clone());
+            placed.push(Placed {
+                field: format!("{field} #{i}"),
+                open: std::mem::replace(&mut open, close.clone()),
+                close,
+                paragraphs: paragraphs(string),
+                exact: false,
+            });
+        }
+        parts.join("\n\n")
+    };
+    let prose: Vec<String> = doc
+        .prose
+        .iter()
+        .zip(PROSE_FIELDS)
+        .map(|(strings, field)| bracket(field, strings, &|s| s.to_string()))
+        .collect();
+    let brief = bracket("brief history.md", &doc.brief, &markdown_literal);
+    let lines = doc
+        .lines
+        .iter()
+        .zip(LINE_FIELDS)
+        .map(|(string, field)| {
+            let (open, close) = (take(), take());
+            let value = format!("{open} {string} {close}");
+            placed.push(Placed {
+                field: field.to_string(),
+                open,
+                close,
+                paragraphs: vec![folded(string)],
+                exact: true,
+            });
+            value
+        })
+        .collect();
+    Layout {
+        prose,
+        lines,
+        brief,
+        placed,
+    }
+}
+
+fn write_workspace(dir: &Path, layout: &Layout) {
+    let prose = |i: usize| toml_string(&layout.prose[i]);
+    let line = |i: usize| toml_string(&layout.lines[i]);
     let case = format!(
         r#"[report]
 reference = "LIT-1"
@@ -294,21 +404,22 @@ limitations = {l}
         "src-a:\n  type: web\n  title: \"Report\"\n  publisher: Example\n  date: 2026-02-01\n",
     )
     .unwrap();
-    let body: Vec<String> = doc.brief.iter().map(|s| markdown_literal(s)).collect();
     std::fs::write(
         brief.join("history.md"),
         format!(
             "+++\ntitle = \"History\"\nreviewed = 2026-10-01\n+++\n\n{}\n",
-            body.join("\n\n")
+            layout.brief
         ),
     )
     .unwrap();
 }
 
-/// Renders `doc` and returns the strings that are not found literally in the PDF.
+/// Renders `doc` and returns the strings that are not found literally in the PDF, each
+/// looked for only between its own sentinels.
 fn missing(doc: &Document) -> Result<Vec<String>, String> {
     let temp = tempfile::tempdir().unwrap();
-    write_workspace(temp.path(), doc);
+    let layout = layout(doc);
+    write_workspace(temp.path(), &layout);
     let output = witness()
         .current_dir(temp.path())
         // Draft and forced: generated text may contain a placeholder word such as TODO, which
@@ -320,20 +431,66 @@ fn missing(doc: &Document) -> Result<Vec<String>, String> {
         return Err(format!("render failed:\n{}", stderr(&output)));
     }
     let text = comparable(&pdf_text(&temp.path().join("out/LIT-1.pdf")));
-    let expected = doc
-        .prose
-        .iter()
-        .flatten()
-        .chain(&doc.brief)
-        .flat_map(|s| paragraphs(s))
-        .chain(doc.lines.iter().map(|s| folded(s)));
-    let expected: Vec<String> = expected.collect();
-    let checked = CHECKED.fetch_add(expected.len(), Ordering::Relaxed) + expected.len();
+    let looked_for: usize = layout.placed.iter().map(|p| p.paragraphs.len()).sum();
+    let checked = CHECKED.fetch_add(looked_for, Ordering::Relaxed) + looked_for;
     eprintln!("{checked} strings found in the PDFs so far");
-    Ok(expected
-        .into_iter()
-        .filter(|wanted| !text.contains(&comparable(wanted)))
+    Ok(layout
+        .placed
+        .iter()
+        .filter_map(|placed| not_found(&text, placed))
         .collect())
+}
+
+/// The parts of `text` between `placed`'s sentinels, one per place the field is printed.
+fn regions<'t>(text: &'t str, placed: &Placed) -> Vec<&'t str> {
+    let open = comparable(&placed.open);
+    let close = comparable(&placed.close);
+    text.match_indices(&open)
+        .filter_map(|(at, _)| {
+            let inside = &text[at + open.len()..];
+            inside.find(&close).map(|end| &inside[..end])
+        })
+        .collect()
+}
+
+/// Why `placed` is not found in `text`, or `None` if it is: the field must be printed at
+/// least once with both sentinels, and every place it is printed must hold the string
+/// (exactly, for a single-line field; each paragraph in order, for prose). A question is
+/// printed three times (the list of questions, the contents, its answer's heading), the
+/// applicant's name and the firm twice.
+fn not_found(text: &str, placed: &Placed) -> Option<String> {
+    let regions = regions(text, placed);
+    if regions.is_empty() {
+        return Some(format!(
+            "{}: the sentinels {} … {} are not in the PDF",
+            placed.field, placed.open, placed.close
+        ));
+    }
+    let wanted: Vec<String> = placed.paragraphs.iter().map(|p| comparable(p)).collect();
+    let holds = |region: &str| {
+        if placed.exact {
+            region == wanted.concat()
+        } else {
+            let mut rest = region;
+            wanted
+                .iter()
+                .all(|paragraph| match rest.find(paragraph.as_str()) {
+                    Some(at) => {
+                        rest = &rest[at + paragraph.len()..];
+                        true
+                    }
+                    None => false,
+                })
+        }
+    };
+    if regions.iter().all(|region| holds(region)) {
+        None
+    } else {
+        Some(format!(
+            "{}: {:?} not found between {} and {}, which hold {regions:?}",
+            placed.field, placed.paragraphs, placed.open, placed.close
+        ))
+    }
 }
 
 /// `text` as compared (see the header): `normalise`d, primes as straight quotes, and no
@@ -380,6 +537,61 @@ fn the_helpers_do_what_the_property_relies_on() {
         "\\*x\\* \\[\\@k\\]\n1\\. y"
     );
     assert_eq!(toml_string("a\"\\\n\u{1}"), "\"a\\\"\\\\\\n\\u0001\"");
+
+    // A string counts only between its own sentinels, and in every place it is printed.
+    let line = Placed {
+        field: "f".into(),
+        open: sentinel(1),
+        close: sentinel(2),
+        paragraphs: vec!["#".into()],
+        exact: true,
+    };
+    let text = |s: &str| comparable(&s.replace('S', "\u{2021}"));
+    assert!(not_found(&text("# S1S#S2S"), &line).is_none());
+    assert!(not_found(&text("# S1S#S2S S1S # S2S"), &line).is_none());
+    assert!(not_found(&text("#S1S\\#S2S"), &line).is_some(), "exact");
+    assert!(
+        not_found(&text("S1S#S2S S1S*S2S"), &line).is_some(),
+        "everywhere"
+    );
+    assert!(
+        not_found(&text("# S1S S2S #"), &line).is_some(),
+        "not outside"
+    );
+    assert!(
+        not_found(&text("# S11S#S2S"), &line).is_some(),
+        "no such sentinel"
+    );
+    let prose = Placed {
+        paragraphs: vec!["a".into(), "b".into()],
+        exact: false,
+        ..line
+    };
+    assert!(not_found(&text("S1S 4 a 5 b S2S"), &prose).is_none());
+    assert!(
+        not_found(&text("S1S 4 b 5 a S2S"), &prose).is_some(),
+        "in order"
+    );
+    let doc = Document {
+        prose: vec![vec!["p".into(), "q\n\nr".into(), "s".into()]; PROSE_FIELDS.len()],
+        lines: vec!["l".into(); LINE_FIELDS.len()],
+        brief: vec!["*b*".into()],
+    };
+    let layout = layout(&doc);
+    assert_eq!(
+        layout.prose[0],
+        "\u{2021}1\u{2021}\n\np\n\n\u{2021}2\u{2021}\n\nq\n\nr\n\n\u{2021}3\u{2021}\n\ns\n\n\u{2021}4\u{2021}"
+    );
+    assert_eq!(
+        layout.brief,
+        "\u{2021}45\u{2021}\n\n\\*b\\*\n\n\u{2021}46\u{2021}"
+    );
+    assert_eq!(layout.lines[0], "\u{2021}47\u{2021} l \u{2021}48\u{2021}");
+    assert_eq!(layout.placed[1].paragraphs, ["q", "r"]);
+    assert_eq!(
+        layout.placed.len(),
+        PROSE_FIELDS.len() * 3 + 1 + LINE_FIELDS.len()
+    );
     let markdown = witness::assemble::markdown::to_typst(
         &markdown_literal("*x* `y` <b> # h"),
         &witness::assemble::markdown::Settings {

@@ -23,7 +23,8 @@ const UK_IAC_TRUTH: &str = "I confirm that I have made clear which facts and mat
 fn check(expect: &Expectation) {
     let out = tempfile::tempdir().unwrap();
     let case = repo().join(expect.case);
-    let pdf = render(&case, out.path(), &[]);
+    // The Typst source is kept to count the numbered paragraphs witness asked for.
+    let pdf = render(&case, out.path(), &["--keep-typ"]);
     assert_eq!(
         pdf.file_name().unwrap().to_str().unwrap(),
         format!("{}.pdf", expect.reference)
@@ -49,7 +50,9 @@ fn check(expect: &Expectation) {
     for date in expect.instruction_dates {
         assert!(text.contains(date), "instruction dated {date}");
     }
-    for question in parsed["questions"].as_array().unwrap() {
+    let questions = parsed["questions"].as_array().unwrap();
+    assert!(!questions.is_empty(), "the example has questions");
+    for question in questions {
         for key in ["question", "answer"] {
             let words = normalise(question[key].as_str().unwrap());
             // The first dozen words are enough to find it, and stay clear of citations.
@@ -67,9 +70,33 @@ fn check(expect: &Expectation) {
         text.contains("Summary of conclusions 1 "),
         "paragraph 1 follows the first heading"
     );
+    let numbers = paragraph_numbers(&pdf);
+    assert!(!numbers.is_empty(), "the report has numbered paragraphs");
+    let paragraphs = std::fs::read_to_string(
+        out.path()
+            .join(format!("{}.typst/main.typ", expect.reference)),
+    )
+    .unwrap()
+    .matches("#np[")
+    .count();
+    eprintln!(
+        "{} numbered paragraphs; the first: {:?}",
+        numbers.len(),
+        numbers[0]
+    );
+    assert_eq!(
+        numbers.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        (1..=paragraphs as u32).collect::<Vec<_>>(),
+        "one number for each of the {paragraphs} numbered paragraphs, 1 to {paragraphs} in \
+         order, none missing or repeated"
+    );
+    // Compared without white space: how pdf-extract spaces words is layout, not text.
+    let squeeze = |s: &str| normalise(s).replace(' ', "");
+    let conclusions = squeeze(parsed["opinion"]["conclusions"].as_str().unwrap());
     assert!(
-        text.contains(" 20 "),
-        "paragraph numbers run through the report"
+        numbers[0].1.len() >= 20 && conclusions.starts_with(&squeeze(&numbers[0].1)),
+        "paragraph 1 is the summary of conclusions: {:?}",
+        numbers[0].1
     );
     assert!(
         text.contains("This answer rests on para"),
@@ -105,12 +132,121 @@ fn check(expect: &Expectation) {
     }
 }
 
-fn page_width(pdf: &Path) -> f32 {
-    let document = lopdf::Document::load(pdf).unwrap();
-    let page = document.get_pages()[&1];
-    let dict = document.get_object(page).unwrap().as_dict().unwrap();
-    let media_box = dict.get(b"MediaBox").unwrap().as_array().unwrap();
-    media_box[2].as_float().unwrap().round()
+/// One character drawn on a page: where its origin is (PDF points, from the bottom left), its
+/// size in points, and how far it advances.
+struct Glyph {
+    page: u32,
+    x: f64,
+    y: f64,
+    size: f64,
+    advance: f64,
+    text: String,
+}
+
+/// Collects every character pdf-extract finds, in the order the page draws them.
+#[derive(Default)]
+struct Glyphs {
+    page: u32,
+    glyphs: Vec<Glyph>,
+}
+
+impl pdf_extract::OutputDev for Glyphs {
+    fn begin_page(
+        &mut self,
+        page: u32,
+        _: &pdf_extract::MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.page = page;
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        text: &str,
+    ) -> Result<(), pdf_extract::OutputError> {
+        // The report's text is upright and unskewed, so the matrix only scales and moves.
+        let size = font_size * (trm.m11 * trm.m22).abs().sqrt();
+        self.glyphs.push(Glyph {
+            page: self.page,
+            x: trm.m31,
+            y: trm.m32,
+            size,
+            advance: width * size,
+            text: text.to_string(),
+        });
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+}
+
+/// The paragraph numbers printed in the PDF, in page order, each with the start of its
+/// paragraph's text (about forty characters of its first line, white space folded).
+///
+/// The house style (report-templates/common/style.typ, `np`) hangs each number in a grid
+/// column 2.6em wide, at 0.92em of the 11 pt body text. So a paragraph number is a run of
+/// digits at 10.12 pt, and the paragraph's first character starts 2.6em (28.6 pt) to the
+/// right of the number's start. Headings, footnotes, the contents and dates in the text
+/// have digits too, but at other sizes or with text right after them.
+fn paragraph_numbers(pdf: &Path) -> Vec<(u32, String)> {
+    const BODY: f64 = 11.0;
+    let document = pdf_extract::Document::load(pdf).unwrap();
+    let mut collected = Glyphs::default();
+    pdf_extract::output_doc(&document, &mut collected).unwrap();
+    let glyphs = collected.glyphs;
+    let is_digit = |g: &Glyph| !g.text.is_empty() && g.text.chars().all(|c| c.is_ascii_digit());
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < glyphs.len() {
+        let first = &glyphs[i];
+        if !is_digit(first) || (first.size - 0.92 * BODY).abs() > 0.01 {
+            i += 1;
+            continue;
+        }
+        // The digits of one number: same page, line and size, each right after the last.
+        let mut end = i + 1;
+        while end < glyphs.len()
+            && is_digit(&glyphs[end])
+            && glyphs[end].page == first.page
+            && (glyphs[end].y - first.y).abs() < 0.01
+            && (glyphs[end].size - first.size).abs() < 0.01
+            && (glyphs[end].x - (glyphs[end - 1].x + glyphs[end - 1].advance)).abs() < 0.5
+        {
+            end += 1;
+        }
+        let hangs = glyphs.get(end).is_some_and(|next| {
+            next.page == first.page
+                && (next.y - first.y).abs() < 0.5 * BODY
+                && (next.x - first.x - 2.6 * BODY).abs() < 0.5
+        });
+        if hangs {
+            let number: String = glyphs[i..end].iter().map(|g| g.text.as_str()).collect();
+            let line_y = glyphs[end].y;
+            let start: String = glyphs[end..]
+                .iter()
+                .take_while(|g| g.page == first.page && (g.y - line_y).abs() < 0.01)
+                .take(40)
+                .map(|g| g.text.as_str())
+                .collect();
+            found.push((number.parse().unwrap(), normalise(&start)));
+        }
+        i = end;
+    }
+    found
 }
 
 fn outline_titles(pdf: &Path) -> Vec<String> {
@@ -202,10 +338,109 @@ fn standards_pass_through_and_the_page_limit_warns() {
     let message = stderr(&output);
     assert!(message.contains("warning[W401]"), "{message}");
     assert!(message.contains("accepts at most 20"), "{message}");
-    let pdf = std::fs::read(out.join("KGZ-2026-014.pdf")).unwrap();
-    let xmp = String::from_utf8_lossy(&pdf);
-    assert!(
-        xmp.contains("pdfaid:part") || xmp.contains("pdfaid"),
-        "PDF/A identification in the XMP metadata"
+    let xmp = xmp_metadata(&out.join("KGZ-2026-014.pdf"));
+    assert_eq!(
+        xmp_property(&xmp, "pdfaid:part").as_deref(),
+        Some("2"),
+        "PDF/A-2 in the XMP metadata: {xmp}"
     );
+    assert_eq!(
+        xmp_property(&xmp, "pdfaid:conformance").as_deref(),
+        Some("B"),
+        "level B: {xmp}"
+    );
+}
+
+/// The XMP packet the PDF's catalog names as its /Metadata, as text.
+fn xmp_metadata(pdf: &Path) -> String {
+    let document = lopdf::Document::load(pdf).unwrap();
+    let catalog = document.catalog().unwrap();
+    let stream = catalog
+        .get_deref(b"Metadata", &document)
+        .expect("the catalog has /Metadata")
+        .as_stream()
+        .unwrap();
+    String::from_utf8(stream.decompressed_content().unwrap()).unwrap()
+}
+
+/// The value of the simple XMP property `name` (`prefix:local`), written as an element or as
+/// an attribute, provided its prefix is bound to the namespace XMP gives it.
+fn xmp_property(xmp: &str, name: &str) -> Option<String> {
+    let (prefix, _) = name.split_once(':').unwrap();
+    let namespace = match prefix {
+        "pdfaid" => "http://www.aiim.org/pdfa/ns/id/",
+        "pdfuaid" => "http://www.aiim.org/pdfua/ns/id/",
+        other => panic!("no namespace known for {other}"),
+    };
+    let bound = [
+        format!("xmlns:{prefix}=\"{namespace}\""),
+        format!("xmlns:{prefix}='{namespace}'"),
+    ];
+    if !bound.iter().any(|b| xmp.contains(b.as_str())) {
+        return None;
+    }
+    let open = format!("<{name}>");
+    if let Some(at) = xmp.find(&open) {
+        let rest = &xmp[at + open.len()..];
+        return rest
+            .find(&format!("</{name}>"))
+            .map(|end| rest[..end].trim().to_string());
+    }
+    let attribute = format!("{name}=\"");
+    xmp.find(&attribute).map(|at| {
+        let rest = &xmp[at + attribute.len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    })
+}
+
+/// `--standard ua-1` (PDF/UA-1, for screen readers): the XMP metadata says so, and the
+/// catalog has what PDF/UA requires: marked content, a structure tree, and a language.
+#[test]
+fn ua_1_is_declared_in_the_metadata_and_the_pdf_is_tagged() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = render(&example_case(), out.path(), &["--standard", "ua-1"]);
+    let xmp = xmp_metadata(&pdf);
+    assert_eq!(
+        xmp_property(&xmp, "pdfuaid:part").as_deref(),
+        Some("1"),
+        "PDF/UA-1 in the XMP metadata: {xmp}"
+    );
+
+    let document = lopdf::Document::load(&pdf).unwrap();
+    let catalog = document.catalog().unwrap();
+    let mark_info = catalog
+        .get_deref(b"MarkInfo", &document)
+        .expect("the catalog has /MarkInfo")
+        .as_dict()
+        .unwrap();
+    assert!(
+        mark_info.get(b"Marked").unwrap().as_bool().unwrap(),
+        "/MarkInfo /Marked true"
+    );
+    let tree = catalog
+        .get_deref(b"StructTreeRoot", &document)
+        .expect("the catalog has a /StructTreeRoot")
+        .as_dict()
+        .unwrap();
+    assert_eq!(
+        tree.get(b"Type").unwrap().as_name().unwrap(),
+        b"StructTreeRoot"
+    );
+    let kids = tree
+        .get_deref(b"K", &document)
+        .expect("the tree has content");
+    assert!(
+        kids.as_dict().is_ok() || kids.as_array().is_ok_and(|k| !k.is_empty()),
+        "the structure tree is not empty: {kids:?}"
+    );
+    // The house style sets the text in British English (report-templates/common/style.typ).
+    let lang =
+        lopdf::decode_text_string(catalog.get_deref(b"Lang", &document).expect("/Lang")).unwrap();
+    assert_eq!(lang, "en-GB");
+
+    // Without the option the same report makes no such claim, so the claim above is the
+    // option's doing.
+    let plain = tempfile::tempdir().unwrap();
+    let pdf = render(&example_case(), plain.path(), &[]);
+    assert_eq!(xmp_property(&xmp_metadata(&pdf), "pdfuaid:part"), None);
 }

@@ -40,14 +40,22 @@ fn the_example_renders_to_a_multi_page_report_with_its_content() {
     assert_eq!(provenance["pages"], pages);
     assert_eq!(provenance["sections"].as_array().unwrap().len(), 4);
     assert_eq!(provenance["typst_version"], "0.15.1");
+    assert_eq!(
+        provenance["pdf_sha256"],
+        sha256_of(&std::fs::read(&pdf).unwrap())
+    );
+    // The example draws on the built-in briefs, which are this repository's country-briefs.
+    assert_provenance_matches(
+        &out.path().join("KGZ-2026-014.provenance.json"),
+        &example_case(),
+        &repo().join("country-briefs"),
+    );
 
     // Nothing but the PDF and its provenance is left in the output folder.
-    let mut left: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"]);
+    assert_eq!(
+        names_in(out.path()),
+        ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"]
+    );
 }
 
 #[test]
@@ -119,13 +127,9 @@ fn typst_syntax_in_case_text_is_printed_literally() {
         "the applicant's name is literal"
     );
     assert!(!text.contains("root:x:0:0"), "no file was read");
-    let document = lopdf::Document::load(&pdf).unwrap();
-    let first_page = document.get_pages()[&1];
-    let page = document.get_object(first_page).unwrap().as_dict().unwrap();
-    let media_box = page.get(b"MediaBox").unwrap().as_array().unwrap();
-    let width = media_box[2].as_float().unwrap();
-    assert!(
-        (width - 595.0).abs() < 2.0,
+    let width = page_width(&pdf);
+    assert_eq!(
+        width, 595.0,
         "still A4, not changed by `#set page`: {width}"
     );
 }
@@ -175,14 +179,37 @@ fn a_failed_typeset_keeps_the_previous_pdf_and_leaves_no_partial_file() {
         before,
         "the earlier PDF is intact"
     );
-    let left: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
     assert_eq!(
-        left.len(),
-        2,
-        "only the earlier PDF and provenance remain: {left:?}"
+        names_in(&out),
+        ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"],
+        "only the earlier PDF and provenance remain"
+    );
+
+    // The message names the line of the generated source where the template's error is: the
+    // source itself is gone, so it says how to keep it; with --keep-typ it names the file.
+    let kept = dir.path().join("kept");
+    let output = run(witness()
+        .arg("render")
+        .arg(&case)
+        .arg("--out-dir")
+        .arg(&kept)
+        .arg("--keep-typ"));
+    assert!(!output.status.success());
+    let main_typ = kept.join("KGZ-2026-014.typst/main.typ");
+    let source = std::fs::read_to_string(&main_typ).unwrap();
+    let line = source
+        .lines()
+        .position(|l| l.starts_with("#let broken = ("))
+        .expect("the kept source holds the broken line")
+        + 1;
+    let kept_message = stderr(&output);
+    assert!(
+        kept_message.contains(&format!("KGZ-2026-014.typst/main.typ:{line}")),
+        "names the kept file and line {line}: {kept_message}"
+    );
+    assert!(
+        message.contains(&format!("at line {line} of the generated source")),
+        "names the line {line} of the generated source: {message}"
     );
 }
 

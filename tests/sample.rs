@@ -176,13 +176,8 @@ fn all_makes_one_sample_per_country() {
         .arg(out.path())
         .current_dir(out.path()));
     assert!(output.status.success(), "{}", stderr(&output));
-    let mut made: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    made.sort();
     assert_eq!(
-        made,
+        names_in(out.path()),
         [
             "sample-kazakhstan.pdf",
             "sample-kyrgyzstan.pdf",

@@ -26,6 +26,8 @@ pub const TEMPLATE: &str = "sample-report";
 
 /// A file placed in the build folder beside main.typ: its name and bytes.
 type BuildFile = (String, Vec<u8>);
+/// What a sample adds to a report's template data: the data, its files, and warnings.
+type SampleData = (serde_json::Map<String, Value>, Vec<BuildFile>, Vec<String>);
 const SETTINGS_FILE: &str = "sample-report/sample.toml";
 /// Name of the optional file in the briefs folder listing the countries covered.
 pub const COVERAGE_FILE: &str = "coverage.toml";
@@ -312,7 +314,7 @@ fn sample_context(
     workspace: &Workspace,
     from_case: bool,
     demo: bool,
-) -> Result<(serde_json::Map<String, Value>, Vec<BuildFile>, Vec<String>)> {
+) -> Result<SampleData> {
     let (brand, mut warnings) = choose_brand(workspace, &settings.brand, demo);
     let own = &workspace.config.brand;
     let mut files = Vec::new();

@@ -109,3 +109,142 @@ pub fn holds(text: &str, wanted: &str) -> bool {
     let wanted = normalise(wanted);
     text.contains(&wanted) || text.contains(&visual_order(&wanted))
 }
+
+/// Every name in `folder`, sorted; panics if the folder cannot be read.
+pub fn names_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", folder.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Copies the folder `from`, with everything in it, to `to` (made if missing).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// The child processes of `pid` whose name is `typst` (Linux: from /proc; elsewhere none).
+pub fn typst_children_of(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|children| {
+            children
+                .split_whitespace()
+                .filter_map(|c| c.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/comm"))
+                .is_ok_and(|comm| comm.trim() == "typst")
+        })
+        .collect()
+}
+
+/// Whether process `pid` still runs (Linux: from /proc). A zombie has been stopped; it only
+/// waits to be reaped.
+pub fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+/// The width of the PDF's first page in points, rounded: A4 595, US Letter 612.
+pub fn page_width(pdf: &Path) -> f32 {
+    let document = lopdf::Document::load(pdf).unwrap();
+    let page = document.get_pages()[&1];
+    let dict = document.get_object(page).unwrap().as_dict().unwrap();
+    let media_box = dict.get(b"MediaBox").unwrap().as_array().unwrap();
+    media_box[2].as_float().unwrap().round()
+}
+
+/// SHA-256 of `bytes` in lower-case hex, computed here rather than by witness.
+pub fn sha256_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks a provenance record against the files on disk: `case_sha256` is the hash of the
+/// case file's bytes, and `sections` names exactly the case's topics, in order, each with the
+/// `reviewed` date of its section file's front matter and the hash of that whole file, as
+/// found in `briefs` (the folder holding the country folders).
+pub fn assert_provenance_matches(provenance: &Path, case: &Path, briefs: &Path) {
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(provenance).unwrap()).unwrap();
+    let case_bytes = std::fs::read(case).unwrap();
+    assert_eq!(
+        record["case_sha256"],
+        sha256_of(&case_bytes),
+        "case_sha256 is the hash of {}",
+        case.display()
+    );
+    let parsed: toml::Table = std::str::from_utf8(&case_bytes).unwrap().parse().unwrap();
+    let country = parsed["report"]["country"].as_str().unwrap();
+    let topics: Vec<&str> = parsed["report"]["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(!topics.is_empty(), "the case names topics");
+    let sections = record["sections"].as_array().unwrap();
+    let recorded: Vec<&str> = sections
+        .iter()
+        .map(|s| s["topic"].as_str().unwrap())
+        .collect();
+    assert_eq!(recorded, topics, "one section record per topic, in order");
+    for (section, topic) in sections.iter().zip(&topics) {
+        let file = briefs.join(country).join(format!("{topic}.md"));
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            section["file"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("country-briefs/{country}/{topic}.md")),
+            "{section}"
+        );
+        assert_eq!(
+            section["sha256"],
+            sha256_of(&bytes),
+            "the hash of {}",
+            file.display()
+        );
+        assert_eq!(
+            section["reviewed"],
+            front_matter_reviewed(std::str::from_utf8(&bytes).unwrap()),
+            "the reviewed date in {}",
+            file.display()
+        );
+    }
+}
+
+/// The `reviewed` date in a brief section's `+++` front matter, as `YYYY-MM-DD`.
+pub fn front_matter_reviewed(section: &str) -> String {
+    let mut fences = section.match_indices("+++\n").map(|(at, _)| at);
+    let (open, close) = (fences.next().unwrap(), fences.next().unwrap());
+    assert_eq!(open, 0, "the section starts with its front matter");
+    let front: toml::Table = section[4..close].parse().unwrap();
+    front["reviewed"].as_datetime().unwrap().to_string()
+}
