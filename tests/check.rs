@@ -155,6 +155,9 @@ fn placeholder_and_source_rules() {
         // The fixture is a draft: a placeholder is a warning there, an error in a final.
         "W120",
     );
+    // Letters whose lower case has another length beside a placeholder once made the offsets
+    // fall inside a character, and witness panicked.
+    triggers(&[("I have not met the applicant.", "İ todo—ẞ")], "W120");
     triggers(
         &[
             ("status = \"draft\"", "status = \"final\""),
