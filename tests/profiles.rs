@@ -281,9 +281,44 @@ fn uk_cpr_ethnic_uzbek() {
         statement_of_truth: "I confirm that I have made clear which facts and matters referred to in this report are within my own knowledge and which are not. Those that are within my own knowledge I confirm to be true. The opinions I have expressed represent my true and complete professional opinions on the matters to which they refer. I understand that proceedings for contempt of court may be brought against anyone who makes, or causes to be made, a false statement in a document verified by a statement of truth without an honest belief in its truth.",
         declaration_starts: "I am aware of the requirements of Part 35 of the Civil Procedure Rules, Practice Direction 35 and the Guidance for the Instruction of Experts in Civil Claims 2014",
         instruction_dates: &["3 August 2026", "19 August 2026", "22 September 2026"],
-        draft: false,
+        // A draft until its brief is verified (E130).
+        draft: true,
         page_width: 595.0,
     });
+
+    // Final, on a brief the workspace has verified, it carries no DRAFT mark.
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(witness().arg("init").arg(dir.path()));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let brief = dir.path().join("country-briefs/kyrgyzstan/brief.toml");
+    let info = std::fs::read_to_string(&brief).unwrap();
+    std::fs::write(
+        &brief,
+        info.replace("illustrative = true", "illustrative = false"),
+    )
+    .unwrap();
+    let example = repo().join("examples/kyrgyzstan-uzbek-minority");
+    let case_folder = dir.path().join("cases/uzbek");
+    std::fs::create_dir_all(&case_folder).unwrap();
+    for entry in std::fs::read_dir(&example).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, case_folder.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let case = case_folder.join("case.toml");
+    let text = std::fs::read_to_string(&case).unwrap();
+    assert!(text.contains("status = \"draft\""));
+    std::fs::write(
+        &case,
+        text.replacen("status = \"draft\"", "status = \"final\"", 1),
+    )
+    .unwrap();
+    let pdf = render(&case, &dir.path().join("out"), &[]);
+    assert!(
+        !pdf_text(&pdf).contains("DRAFT"),
+        "no DRAFT watermark on a final report"
+    );
 }
 
 #[test]
