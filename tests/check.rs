@@ -368,3 +368,87 @@ fn a_final_report_on_an_illustrative_brief_is_refused() {
     .unwrap();
     assert_eq!(codes(&draft), (vec![], 0));
 }
+
+/// The fixture with `from` replaced by `to` in the brief's bibliography.
+fn with_sources(case_edits: &[(&str, &str)], from: &str, to: &str) -> (tempfile::TempDir, PathBuf) {
+    let (dir, case) = fixture(case_edits);
+    let sources = dir.path().join("country-briefs/testland/sources.yml");
+    let text = std::fs::read_to_string(&sources).unwrap();
+    assert!(
+        text.contains(from),
+        "the fixture's sources contain {from:?}"
+    );
+    std::fs::write(&sources, text.replacen(from, to, 1)).unwrap();
+    (dir, case)
+}
+
+#[test]
+fn dates_that_hold_together() {
+    // The fixture report is dated 2026-11-01 (see case.toml), its sources accessed 2026-10-01.
+    let case_text = std::fs::read_to_string(repo().join("tests/fixtures/check/case.toml")).unwrap();
+    assert!(
+        case_text.contains("date = 2026-11-01"),
+        "the fixture's report date"
+    );
+    let accessed_late = (
+        "value: https://example.org/a\n    date: 2026-10-01",
+        "value: https://example.org/a\n    date: 2026-11-02",
+    );
+    let (_dir, case) = with_sources(&[], accessed_late.0, accessed_late.1);
+    assert_eq!(
+        codes(&case),
+        (vec!["W303".to_string()], 0),
+        "a draft is warned"
+    );
+    let (_dir, case) = with_sources(
+        &[("status = \"draft\"", "status = \"final\"")],
+        accessed_late.0,
+        accessed_late.1,
+    );
+    assert_eq!(
+        codes(&case),
+        (vec!["E303".to_string()], 1),
+        "a final report is refused"
+    );
+
+    let (_dir, case) = with_sources(&[], "date: 2026-02-01", "date: 2026");
+    assert_eq!(
+        codes(&case),
+        (vec!["W305".to_string()], 0),
+        "a web source dated by its year"
+    );
+
+    let (_dir, case) = with_sources(
+        &[],
+        "value: https://example.org/a\n",
+        "value: https://example.org/2026/03/05/a\n",
+    );
+    assert_eq!(
+        codes(&case),
+        (vec!["W306".to_string()], 0),
+        "its URL says another day"
+    );
+
+    let (dir, case) = fixture(&[]);
+    let section = std::fs::read_dir(dir.path().join("country-briefs/testland"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && std::fs::read_to_string(p).unwrap().contains("reviewed = ")
+                && case_text.contains(&format!("\"{}\"", p.file_stem().unwrap().to_string_lossy()))
+        })
+        .expect("a section the report uses");
+    let text = std::fs::read_to_string(&section).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("reviewed = "))
+        .unwrap()
+        .to_string();
+    std::fs::write(&section, text.replacen(&line, "reviewed = 2026-11-02", 1)).unwrap();
+    assert_eq!(
+        codes(&case),
+        (vec!["W304".to_string()], 0),
+        "a section reviewed after the report"
+    );
+}

@@ -4,6 +4,7 @@
 mod completeness;
 
 pub use completeness::page_limit;
+mod dates;
 mod fit;
 mod placeholders;
 mod sources;
@@ -60,6 +61,7 @@ pub fn check_with(inputs: &Inputs, settings: &Settings) -> Diagnostics {
     completeness::check(inputs, &mut found);
     fit::check(inputs, &mut found);
     sources::check(inputs, settings, &mut found);
+    dates::check(inputs, &mut found);
     placeholders::check(inputs, &mut found);
     completeness::check_length(inputs, settings, &mut found);
     Diagnostics(found)

@@ -105,7 +105,7 @@ fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
 }
 
 /// Every key cited in the sections used and in the case's own text.
-fn cited_keys(inputs: &Inputs) -> Vec<String> {
+pub(super) fn cited_keys(inputs: &Inputs) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     let sections = inputs
         .topics()

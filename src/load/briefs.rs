@@ -255,6 +255,9 @@ pub struct Source {
     pub url: Option<String>,
     /// The date the URL was visited, where the bibliography gives one.
     pub accessed: Option<String>,
+    /// Whether the entry is a web page (Hayagriva `web`, BibLaTeX `online`), which always
+    /// carries a full date, as opposed to a report or a book.
+    pub web: bool,
 }
 
 /// A brief's bibliography file, as Typst will read it.
@@ -333,6 +336,7 @@ impl Source {
             accessed: url
                 .and_then(|u| u.visit_date.as_ref())
                 .map(|d| d.to_string()),
+            web: entry.entry_type() == &hayagriva::types::EntryType::Web,
         }
     }
 }
