@@ -86,7 +86,7 @@ fn schema_and_topic_rules() {
     );
     triggers(
         &[(
-            "[expert]\nname = \"Dr Test Expert\"\nqualifications = \"\"\"\nI have studied Testland for twenty years.\n\"\"\"\n",
+            "[expert]\nname = \"Dr Test Expert\"\nsigned_by_hand = true\nqualifications = \"\"\"\nI have studied Testland for twenty years.\n\"\"\"\n",
             "",
         )],
         "E104",
@@ -335,6 +335,22 @@ fn a_case_bad_in_ten_ways_gives_ten_precise_diagnostics() {
     let human = stderr(&output);
     assert!(human.contains("7 errors, 3 warnings"), "{human}");
     assert!(human.contains("case.toml:"), "{human}");
+}
+
+#[test]
+fn an_unsigned_report_is_warned_in_a_draft_and_refused_final() {
+    let unsigned = ("signed_by_hand = true\n", "");
+    triggers(&[unsigned], "W140");
+    triggers(
+        &[unsigned, ("status = \"draft\"", "status = \"final\"")],
+        "E140",
+    );
+    let (_dir, case) = fixture(&[unsigned]);
+    let output = run(witness().arg("check").arg(&case));
+    assert!(
+        stderr(&output).contains("the report is not signed"),
+        "the message says which document lacks a signature"
+    );
 }
 
 #[test]

@@ -167,6 +167,13 @@ impl Template {
         if let Some((bytes, extension)) = &inputs.attachments.signature {
             files.push((format!("signature.{extension}"), bytes.clone()));
         }
+        for (i, signature) in inputs.attachments.translator_signatures.iter().enumerate() {
+            if let (Some((bytes, _)), Some(name)) =
+                (signature, translator_signature_file(inputs, i))
+            {
+                files.push((name, bytes.clone()));
+            }
+        }
         files.extend(extra_files);
         Ok(Assembly { main, files })
     }
@@ -221,6 +228,12 @@ fn paras_call(parts: &[String], inputs: &Inputs) -> Option<String> {
         .map(|mark| escape::string(&mark))
         .collect();
     (!marks.is_empty()).then(|| format!("#paras({})", marks.join(", ")))
+}
+
+/// The build file of the `i`-th translator's signature image, if there is one.
+fn translator_signature_file(inputs: &Inputs, i: usize) -> Option<String> {
+    let (_, extension) = inputs.attachments.translator_signatures.get(i)?.as_ref()?;
+    Some(format!("translator-signature-{}.{extension}", i + 1))
 }
 
 /// The house style's sizes for a forum's rules, as Typst lengths for `report-style`.
@@ -329,6 +342,8 @@ fn context(inputs: &Inputs) -> Value {
                     "address": t.translator.address,
                     "phone": t.translator.phone,
                     "date": t.translator.date.to_string(),
+                    "signature_file": translator_signature_file(inputs, i),
+                    "signed_by_hand": t.translator.signed_by_hand,
                 },
             })
         })
@@ -406,6 +421,7 @@ fn context(inputs: &Inputs) -> Value {
             "qualifications_typst": e.qualifications.as_ref().map(|q| numbered(q, "expert.qualifications")),
             "cv_typst": cv_typst,
             "signature_file": signature_file,
+            "signed_by_hand": e.signed_by_hand,
         })),
         "instructing": {
             "firm": case.instructing.firm,

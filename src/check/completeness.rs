@@ -20,8 +20,59 @@ fn check_expert(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     }
 }
 
+/// E140/W140: a report, declaration or translator's certificate that nobody signs. Each must
+/// carry a signature image or say it is signed by hand: an unsigned final report is not a
+/// report the expert stands behind (ICPM 3.3(b) requires filings to be signed), and an
+/// unsigned certificate takes the translation down with it (ICPM 3.3(a)).
+fn check_signatures(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    let case = &inputs.case;
+    let is_final = case.case.report.status == crate::load::case::Status::Final;
+    let graded = |diagnostic: Diagnostic| {
+        if is_final {
+            diagnostic.with_code("E140")
+        } else {
+            diagnostic.with_code("W140").into_warning()
+        }
+    };
+    let document = if inputs.profile.executed_on {
+        "declaration"
+    } else {
+        "report"
+    };
+    let expert_signs = |e: &crate::load::case::Expert| e.signature.is_some() || e.signed_by_hand;
+    match (&case.case.expert, &inputs.workspace.config.expert) {
+        (Some(expert), _) if !expert_signs(expert) => found.push(graded(
+            case.error_at("expert", format!("the {document} is not signed: the expert gives no signature image and does not sign by hand"))
+                .with_help("give `signature = \"signature.png\"` under [expert], or `signed_by_hand = true` to print a line to sign and a line for the date"),
+        )),
+        (None, Some(expert)) if !expert_signs(expert) => {
+            let path = inputs.workspace.config_path.clone().unwrap_or_default();
+            found.push(graded(
+                Diagnostic::error(path, format!("the {document} is not signed: the expert in witness.toml gives no signature image and does not sign by hand"))
+                    .with_field("expert")
+                    .with_help("give `signature = \"signature.png\"` under [expert] in witness.toml, or `signed_by_hand = true`"),
+            ));
+        }
+        _ => {}
+    }
+    for (i, translation) in case.case.translations.iter().enumerate() {
+        let translator = &translation.translator;
+        if translator.signature.is_none() && !translator.signed_by_hand {
+            found.push(graded(
+                case.error_at(
+                    &format!("translations[{i}].translator"),
+                    format!("the translator's certificate for `{}` is not signed", translation.document),
+                )
+                .with_help("give the translator's `signature` image, or `signed_by_hand = true`: an unsigned certificate leaves the translation without one"),
+            ));
+        }
+    }
+}
+
+/// Every completeness rule: the parts the profile requires, the expert, and signatures.
 pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     check_expert(inputs, found);
+    check_signatures(inputs, found);
     let case = &inputs.case;
     let profile = &inputs.profile;
     let requires = |part: &str| profile.required.iter().any(|p| p == part);

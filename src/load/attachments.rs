@@ -1,7 +1,7 @@
 //! Files a case names (the expert's CV and signature), read only from inside the case's
 //! folder or its workspace, so a case file cannot pull other files into a report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::case::{CaseFile, Expert};
@@ -16,6 +16,8 @@ pub struct Attachments {
     pub cv: Option<(PathBuf, Arc<str>)>,
     /// The signature image's bytes and file extension.
     pub signature: Option<(Vec<u8>, String)>,
+    /// Each translator's signature image, by the translation's position in the case.
+    pub translator_signatures: Vec<Option<(Vec<u8>, String)>>,
     /// Every file read, resolved: what `watch` must watch.
     pub files: Vec<PathBuf>,
 }
@@ -34,9 +36,6 @@ impl Attachments {
                 _ => (None, PathBuf::new(), false),
             },
         };
-        let Some(expert) = expert else {
-            return Ok(Self::default());
-        };
         let mut allowed = vec![case.folder().to_path_buf()];
         allowed.extend(workspace.root.clone());
         let error = |field: &str, message: String| -> Diagnostic {
@@ -49,32 +48,61 @@ impl Attachments {
         };
 
         let mut attachments = Self::default();
-        if let Some(cv) = &expert.cv {
-            let path = contained(&base, cv, &allowed).map_err(|m| error("expert.cv", m))?;
-            // The file's own problems (not UTF-8, too large) name the file; say which key
-            // named it too.
-            let text = super::read_text(&path).map_err(|d| d.with_field("expert.cv"))?;
-            attachments.files.push(path.clone());
-            attachments.cv = Some((path, text));
+        if let Some(expert) = expert {
+            if let Some(cv) = &expert.cv {
+                let path = contained(&base, cv, &allowed).map_err(|m| error("expert.cv", m))?;
+                // The file's own problems (not UTF-8, too large) name the file; say which key
+                // named it too.
+                let text = super::read_text(&path).map_err(|d| d.with_field("expert.cv"))?;
+                attachments.files.push(path.clone());
+                attachments.cv = Some((path, text));
+            }
+            if let Some(signature) = &expert.signature {
+                let (image, path) =
+                    read_image(&base, signature, &allowed, "expert.signature", &error)?;
+                attachments.files.push(path);
+                attachments.signature = Some(image);
+            }
         }
-        if let Some(signature) = &expert.signature {
-            let path =
-                contained(&base, signature, &allowed).map_err(|m| error("expert.signature", m))?;
-            let extension = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase)
-                .filter(|e| IMAGE_TYPES.contains(&e.as_str()))
-                .ok_or_else(|| {
-                    error(
-                        "expert.signature",
-                        "the signature must be a .png, .jpg, .jpeg or .svg image".into(),
-                    )
-                })?;
-            let bytes = super::read_bytes(&path).map_err(|d| d.with_field("expert.signature"))?;
-            attachments.files.push(path);
-            attachments.signature = Some((bytes, extension));
+        // A translator's signature is the case's own: relative to the case file.
+        let in_case = |field: &str, message: String| case.error_at(field, message);
+        for (i, translation) in case.case.translations.iter().enumerate() {
+            let signature = match &translation.translator.signature {
+                Some(relative) => {
+                    let field = format!("translations[{i}].translator.signature");
+                    let (image, path) =
+                        read_image(case.folder(), relative, &allowed, &field, &in_case)?;
+                    attachments.files.push(path);
+                    Some(image)
+                }
+                None => None,
+            };
+            attachments.translator_signatures.push(signature);
         }
         Ok(attachments)
     }
+}
+
+/// A signature image named at `field`: its bytes and extension, and its resolved path.
+fn read_image(
+    base: &Path,
+    relative: &Path,
+    allowed: &[PathBuf],
+    field: &str,
+    error: &dyn Fn(&str, String) -> Diagnostic,
+) -> Result<((Vec<u8>, String), PathBuf), Diagnostic> {
+    let path = contained(base, relative, allowed).map_err(|m| error(field, m))?;
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .filter(|e| IMAGE_TYPES.contains(&e.as_str()))
+        .ok_or_else(|| {
+            error(
+                field,
+                "the signature must be a .png, .jpg, .jpeg or .svg image".into(),
+            )
+        })?;
+    let bytes = super::read_bytes(&path).map_err(|d| d.with_field(field))?;
+    Ok(((bytes, extension), path))
 }

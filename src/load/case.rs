@@ -98,6 +98,10 @@ pub struct Expert {
     pub cv: Option<PathBuf>,
     /// An image of the expert's signature (PNG, JPEG or SVG) for the signature block.
     pub signature: Option<PathBuf>,
+    /// The report is signed by hand on paper: the signature block prints a line to sign and a
+    /// line for the date. A final report needs this or a `signature` image.
+    #[serde(default)]
+    pub signed_by_hand: bool,
 }
 
 /// The `[instructing]` table: who instructed the expert.
@@ -213,6 +217,11 @@ pub struct Translator {
     pub phone: String,
     /// The date the translator signed the certificate.
     pub date: Date,
+    /// An image of the translator's signature (PNG, JPEG or SVG), beside the case file.
+    pub signature: Option<PathBuf>,
+    /// The certificate is signed by hand on paper: it prints a line to sign.
+    #[serde(default)]
+    pub signed_by_hand: bool,
 }
 
 /// The `[opinion]` table: the expert's opinion; all four keys are required.
