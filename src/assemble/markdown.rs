@@ -25,7 +25,65 @@ pub struct Settings {
 }
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+    // GFM: its alerts (`> [!NOTE]`) are how a brief addresses the expert, not the reader.
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM
+}
+
+/// The byte ranges of a brief's notes to the expert: GFM alerts such as `> [!NOTE]`, which
+/// a draft shows in a marked box and a final report may not carry.
+pub fn expert_notes(markdown: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::BlockQuote(Some(_))) => Some(range),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A brief's link to another topic of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicLink {
+    /// The topic's id.
+    pub topic: String,
+    /// `#topic?`: the sentence holds without the section, so a report that leaves the topic
+    /// out prints the link's text alone.
+    pub optional: bool,
+    /// Where the link is, in bytes of the Markdown.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Links to another topic of the report: `[the minorities section](#minorities)` becomes
+/// "section 6.3, Minorities"; `[the Uzbek minority](#minorities?)` becomes "the Uzbek
+/// minority (section 6.3, Minorities)", or the words alone where the report has no such
+/// section.
+pub fn topic_links(markdown: &str) -> Vec<TopicLink> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                topic_of(&dest_url).map(|(topic, optional)| TopicLink {
+                    topic: topic.to_string(),
+                    optional,
+                    range,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The topic a `#topic` or `#topic?` link points at, and whether it is optional.
+fn topic_of(destination: &str) -> Option<(&str, bool)> {
+    let id = destination.strip_prefix('#')?;
+    let (id, optional) = match id.strip_suffix('?') {
+        Some(id) => (id, true),
+        None => (id, false),
+    };
+    crate::lookup::is_plain_name(id).then_some((id, optional))
 }
 
 /// Converts `markdown` to Typst markup.
@@ -305,7 +363,13 @@ impl Writer<'_> {
                 let level = self.settings.heading_base + heading_number(level) - 1;
                 self.out.push_str(&format!("#heading(level: {level})["));
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(Some(kind)) => {
+                self.depth += 1;
+                let kind = format!("{kind:?}").to_lowercase();
+                self.out
+                    .push_str(&format!("#expert-note({})[", escape::string(&kind)));
+            }
+            Tag::BlockQuote(None) => {
                 self.depth += 1;
                 self.out.push_str("#quote(block: true)[");
             }
@@ -340,6 +404,13 @@ impl Writer<'_> {
             // typst refuses an empty URL ("URL must not be empty"), which Markdown allows
             // (`[text]()`, found by fuzzing): such a link is just its text.
             Tag::Link { dest_url, .. } if dest_url.trim().is_empty() => self.out.push_str("#["),
+            Tag::Link { dest_url, .. } if topic_of(&dest_url).is_some() => {
+                let (id, optional) = topic_of(&dest_url).unwrap_or_default();
+                self.out.push_str(&format!(
+                    "#topic-ref({}, optional: {optional})[",
+                    escape::string(id)
+                ));
+            }
             Tag::Link { dest_url, .. } => {
                 self.out.push_str("#link(");
                 self.out.push_str(&escape::string(&dest_url));

@@ -282,6 +282,12 @@ fn context(inputs: &Inputs) -> Value {
             } else {
                 topic_mark(&section.topic)
             },
+            // What a brief's `[…](#topic)` link finds: every topic heading, background too.
+            // Written raw inside `<…>`, so only label-safe characters get through.
+            "heading_label": topic_mark(&section.topic)
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                .collect::<String>(),
             "title": section.info.title,
             "reviewed": section.info.reviewed.to_string(),
             "body_typst": section_typst(section),

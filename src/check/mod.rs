@@ -4,6 +4,7 @@
 mod completeness;
 
 pub use completeness::page_limit;
+mod brief_text;
 mod dates;
 mod fit;
 mod placeholders;
@@ -62,6 +63,7 @@ pub fn check_with(inputs: &Inputs, settings: &Settings) -> Diagnostics {
     fit::check(inputs, &mut found);
     sources::check(inputs, settings, &mut found);
     dates::check(inputs, &mut found);
+    brief_text::check(inputs, &mut found);
     placeholders::check(inputs, &mut found);
     completeness::check_length(inputs, settings, &mut found);
     Diagnostics(found)
