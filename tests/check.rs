@@ -468,3 +468,21 @@ fn dates_that_hold_together() {
         "a section reviewed after the report"
     );
 }
+
+#[test]
+fn own_knowledge_claimed_but_never_marked_is_warned() {
+    let claim = (
+        "Nothing in this report is within my own knowledge except where I say so.",
+        "My fieldwork in Testland is within my own knowledge.",
+    );
+    triggers(&[claim], "W160");
+    // Marking the paragraph that rests on it answers the warning.
+    let (_dir, case) = fixture(&[
+        claim,
+        (
+            "The applicant's site was blocked.",
+            "The applicant's site was blocked.\n\n[own knowledge] I saw the blocked page in 2026.",
+        ),
+    ]);
+    assert_eq!(codes(&case), (vec![], 0));
+}

@@ -222,3 +222,79 @@ fn keep_typ_keeps_the_source_that_typst_compiles_on_its_own() {
     assert!(source.contains("// origin: "), "origins are marked");
     assert!(source.contains("#import \"style.typ\""));
 }
+
+#[test]
+fn own_knowledge_marks_are_printed_and_listed_by_paragraph_number() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two marked paragraphs in different fields; the marker itself never prints.
+    let case = example_variant(
+        dir.path(),
+        &[
+            (
+                "The Appellant's pages were blocked in 2023.",
+                "[own knowledge] Editors I interviewed in 2023 described the same blocking.\n\nThe Appellant's pages were blocked in 2023.",
+            ),
+            (
+                "The Appellant is not a member of a party.",
+                "[Own knowledge] I met two of his opposition sources in 2022.\n\nThe Appellant is not a member of a party.",
+            ),
+        ],
+    );
+    let pdf = render(&case, &dir.path().join("out"), &[]);
+    let text = pdf_text(&pdf);
+    assert!(
+        !text.to_lowercase().contains("[own knowledge]"),
+        "the marker is not printed"
+    );
+    // The number printed before each marked paragraph.
+    let number_before = |opening: &str| -> String {
+        let at = text
+            .find(opening)
+            .unwrap_or_else(|| panic!("{opening:?} is printed"));
+        text[..at].split_whitespace().last().unwrap().to_string()
+    };
+    let numbers = [
+        number_before("Editors I interviewed in 2023"),
+        number_before("I met two of his opposition sources"),
+    ];
+    for number in &numbers {
+        assert!(
+            number.parse::<u32>().is_ok(),
+            "a paragraph number: {number:?}"
+        );
+    }
+    let already = std::fs::read_to_string(example_case())
+        .unwrap()
+        .to_lowercase()
+        .matches("[own knowledge]")
+        .count();
+    let marked = already + 2;
+    assert_eq!(
+        text.matches("(own knowledge)").count(),
+        marked + 1,
+        "each marked paragraph carries the mark, and the methodology names it once"
+    );
+    // "Paragraphs 12, 29 and 31 rest on my own knowledge": every marked paragraph, by number.
+    let sentence = text
+        .split("Paragraphs ")
+        .find_map(|rest| {
+            rest.split_once(" rest on my own knowledge")
+                .map(|(list, _)| list)
+        })
+        .expect("the methodology lists the paragraphs");
+    let listed: Vec<&str> = sentence
+        .split([',', ' '])
+        .filter(|w| !w.is_empty() && *w != "and")
+        .collect();
+    assert_eq!(
+        listed.len(),
+        marked,
+        "every marked paragraph is listed: {listed:?}"
+    );
+    for number in &numbers {
+        assert!(
+            listed.contains(&number.as_str()),
+            "{number} is listed in {listed:?}"
+        );
+    }
+}

@@ -12,13 +12,50 @@ use super::escape;
 pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     out.push_str(&format!("// origin: {}\n", escape::comment(origin)));
-    for lines in paragraph_lines(text) {
-        out.push_str(if numbered { "#np[" } else { "#par[" });
+    for mut lines in paragraph_lines(text) {
+        let own = own_knowledge(&mut lines);
+        out.push_str(match (numbered, own) {
+            (true, false) => "#np[",
+            (true, true) => "#np-own[",
+            (false, false) => "#par[",
+            (false, true) => "#par-own[",
+        });
         push_lines(&mut out, lines.into_iter());
         out.push_str("]\n\n");
     }
     out.push_str(crate::typeset::ORIGIN_END);
     out
+}
+
+/// What opens a paragraph that rests on the expert's own knowledge (PD35 3.2(4)); it is
+/// matched in any case, and printed as a restrained mark instead.
+pub const OWN_KNOWLEDGE: &str = "[own knowledge]";
+
+/// Whether a paragraph opens with [`OWN_KNOWLEDGE`]; if so, the marker is taken off.
+fn own_knowledge(lines: &mut Vec<&str>) -> bool {
+    let Some(first) = lines.first_mut() else {
+        return false;
+    };
+    let Some(head) = first.get(..OWN_KNOWLEDGE.len()) else {
+        return false;
+    };
+    if !head.eq_ignore_ascii_case(OWN_KNOWLEDGE) {
+        return false;
+    }
+    let rest = first[OWN_KNOWLEDGE.len()..].trim_start();
+    if rest.is_empty() {
+        lines.remove(0);
+    } else {
+        *first = rest;
+    }
+    true
+}
+
+/// Whether any paragraph of `text` is marked as resting on the expert's own knowledge.
+pub fn marks_own_knowledge(text: &str) -> bool {
+    paragraph_lines(text)
+        .into_iter()
+        .any(|mut lines| own_knowledge(&mut lines))
 }
 
 /// One line of prose (a name, a title) with its citations, for use inside other markup.

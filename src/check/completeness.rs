@@ -189,6 +189,47 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             ),
         );
     }
+    check_own_knowledge_marked(inputs, found);
+}
+
+/// W160: the methodology says some facts are within the expert's own knowledge, but no
+/// paragraph is marked as resting on it. PD35 3.2(4) asks the report to say which facts are;
+/// "I say where I rely on them" with nothing said is the gap the other side points to.
+fn check_own_knowledge_marked(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    let case = &inputs.case;
+    let Some(own) = case.case.methodology.own_knowledge.as_deref() else {
+        return;
+    };
+    let lower = own.to_lowercase();
+    let claims = lower.contains("within my own knowledge")
+        && ![
+            "nothing",
+            "none of",
+            "not within my own knowledge",
+            "no part",
+        ]
+        .iter()
+        .any(|denial| lower.contains(denial));
+    if !claims {
+        return;
+    }
+    let marked = super::case_prose(&case.case)
+        .iter()
+        .any(|(_, text)| crate::assemble::prose::marks_own_knowledge(text));
+    if !marked {
+        found.push(
+            case.error_at(
+                "methodology.own_knowledge",
+                "the methodology says some facts are within your own knowledge, but no paragraph is marked as resting on it",
+            )
+            .with_code("W160")
+            .into_warning()
+            .with_help(format!(
+                "open each such paragraph with `{}`: it is marked in print and listed by number under \"Facts within my own knowledge\"",
+                crate::assemble::prose::OWN_KNOWLEDGE
+            )),
+        );
+    }
 }
 
 /// W401: the last render ran over the profile's page limit, read from its provenance.
