@@ -479,3 +479,53 @@ fn ua_1_is_declared_in_the_metadata_and_the_pdf_is_tagged() {
     let pdf = render(&example_case(), plain.path(), &[]);
     assert_eq!(xmp_property(&xmp_metadata(&pdf), "pdfuaid:part"), None);
 }
+
+#[test]
+fn each_forum_prints_its_own_words_and_none_of_the_others() {
+    let out = tempfile::tempdir().unwrap();
+    let us = pdf_text(&render(
+        &repo().join("examples/uzbekistan-karakalpak-us/case.toml"),
+        &out.path().join("us"),
+        &[],
+    ));
+    for words in [
+        "Respondent",
+        "A-number",
+        "Immigration Court",
+        "Retained by",
+        "Declaration of",
+    ] {
+        assert!(us.contains(words), "the US declaration says {words:?}");
+    }
+    for uk in [
+        "Appellant",
+        "Tribunal",
+        "Appeal number",
+        "Claimant",
+        "Instructed by",
+        "Expert report",
+    ] {
+        assert!(!us.contains(uk), "a UK word on a US filing: {uk:?}");
+    }
+    let uk = pdf_text(&render(&example_case(), &out.path().join("uk"), &[]));
+    for words in [
+        "Appellant",
+        "Tribunal",
+        "Appeal number",
+        "Instructed by",
+        "Expert report",
+    ] {
+        assert!(uk.contains(words), "the IAC report says {words:?}");
+    }
+    for us_word in [
+        "A-number",
+        "Immigration Court",
+        "Retained by",
+        "Declaration of",
+    ] {
+        assert!(
+            !uk.contains(us_word),
+            "a US word on a UK report: {us_word:?}"
+        );
+    }
+}

@@ -401,7 +401,12 @@ fn context(inputs: &Inputs) -> Value {
     let opinion = &case.opinion;
     json!({
         "witness_version": env!("CARGO_PKG_VERSION"),
-        "document_title": format!("{}: expert report on {}", case.report.reference, country),
+        "document_title": format!(
+            "{}: {} on {}",
+            case.report.reference,
+            profile.words.document.to_lowercase(),
+            country
+        ),
         "report": {
             "reference": case.report.reference,
             "appeal_number": case.report.appeal_number,

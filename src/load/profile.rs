@@ -56,6 +56,47 @@ pub struct Profile {
     pub page_limit_excludes: Vec<String>,
     /// What to do when a report must be longer, said with the page-limit warning.
     pub over_limit: Option<String>,
+    /// The forum's own words for the people, numbers and documents the report names.
+    #[serde(default)]
+    pub words: Words,
+}
+
+/// What a forum calls things, so that nothing from one forum's vocabulary prints on another's
+/// document: a US declaration has a Respondent and an A-number, not an Appellant and an
+/// appeal number.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Words {
+    /// The person the report is about, as a label: "Appellant", "Claimant", "Respondent".
+    pub person: String,
+    /// The other party: "the Secretary of State for the Home Department", "the Defendant",
+    /// "the Department of Homeland Security (DHS)".
+    pub other_party: String,
+    /// What the forum's own case number is called: "Appeal number", "Claim number", "A-number".
+    pub case_number: String,
+    /// The forum, as a label: "Tribunal", "Court", "Immigration Court".
+    pub forum: String,
+    /// How the instructing party is introduced: "Instructed by" or "Retained by".
+    pub instructed_by: String,
+    /// The same, in the expert's first person: "I am instructed by", "I have been retained by".
+    pub i_am_instructed_by: String,
+    /// What the document is: "Expert report" or "Declaration".
+    pub document: String,
+}
+
+impl Default for Words {
+    /// The words of UK proceedings, where most reports are written.
+    fn default() -> Self {
+        Self {
+            person: "Appellant".into(),
+            other_party: "the Secretary of State for the Home Department".into(),
+            case_number: "Appeal number".into(),
+            forum: "Tribunal".into(),
+            instructed_by: "Instructed by".into(),
+            i_am_instructed_by: "I am instructed by".into(),
+            document: "Expert report".into(),
+        }
+    }
 }
 
 /// A forum's rules on type and spacing. Each field is `None` where the rules say nothing:
