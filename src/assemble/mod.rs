@@ -415,6 +415,11 @@ fn context(inputs: &Inputs) -> Value {
             "month": case.report.date.0.format("%-m").to_string(),
             "day": case.report.date.0.format("%-d").to_string(),
             "draft": case.report.status == crate::load::case::Status::Draft,
+            "citation_style": match case.report.citations {
+                crate::load::case::Citations::ShortNotes => "coi-short-notes.csl",
+                _ => "coi-notes.csl",
+            },
+            "bibliography": case.report.citations != crate::load::case::Citations::FullNotes,
             "status": match case.report.status {
                 crate::load::case::Status::Draft => "Draft",
                 crate::load::case::Status::Final => "Final",
@@ -430,7 +435,8 @@ fn context(inputs: &Inputs) -> Value {
             "affiliation": e.affiliation,
             "contact": e.contact,
             "qualifications_typst": e.qualifications.as_ref().map(|q| numbered(q, "expert.qualifications")),
-            "cv_typst": cv_typst,
+            "cv_typst": cv_typst.filter(|_| case.report.cv == crate::load::case::CvPlacement::Appendix),
+            "cv_separate": case.report.cv == crate::load::case::CvPlacement::Separate,
             "signature_file": signature_file,
             "signed_by_hand": e.signed_by_hand,
         })),

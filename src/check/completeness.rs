@@ -276,6 +276,27 @@ pub fn page_limit(
         ),
         None => "shorten the report, keeping to the issues in dispute".to_string(),
     };
+    // The ways to fit that the case file can choose, where they would help.
+    let report = &inputs.case.case.report;
+    let has = |kind: &str| {
+        budget.is_some_and(|b| {
+            b.parts.iter().any(|p| {
+                p.counted && p.pages > 0.0 && crate::pipeline::budget::kind_of(&p.title) == kind
+            })
+        })
+    };
+    if has("bibliography") && report.citations == crate::load::case::Citations::NotesAndBibliography
+    {
+        help.push_str(
+            "; `citations = \"full-notes\"` under [report] drops the separate bibliography",
+        );
+    }
+    if has("appendices")
+        && report.cv == crate::load::case::CvPlacement::Appendix
+        && inputs.attachments.cv.is_some()
+    {
+        help.push_str("; `cv = \"separate\"` serves the CV as a document of its own");
+    }
     if let Some(permission) = &inputs.profile.over_limit {
         help.push_str(&format!("; {permission}"));
     }

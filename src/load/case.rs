@@ -64,6 +64,37 @@ pub struct Report {
     /// For us-eoir: the declaration is signed inside the United States (28 U.S.C. 1746(2)).
     #[serde(default)]
     pub signed_in_united_states: bool,
+    /// How sources are cited: one of the ways to fit a page limit.
+    #[serde(default)]
+    pub citations: Citations,
+    /// Where the CV goes: as Appendix A, or as a document of its own.
+    #[serde(default)]
+    pub cv: CvPlacement,
+}
+
+/// How sources are cited, each a way of spending pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Citations {
+    /// A full reference in the first note on a source, a short one after, and a bibliography.
+    #[default]
+    NotesAndBibliography,
+    /// A full reference in the first note on a source and no separate bibliography.
+    FullNotes,
+    /// Short notes (publisher and title) throughout, with the full references in the
+    /// bibliography.
+    ShortNotes,
+}
+
+/// Where the expert's CV goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CvPlacement {
+    /// Printed as Appendix A.
+    #[default]
+    Appendix,
+    /// Served as a document of its own; the report says so, and its pages do not count.
+    Separate,
 }
 
 fn default_template() -> String {

@@ -27,7 +27,12 @@ pub struct Budget {
     pub counted: f64,
 }
 
-/// What each kind of part is called in a profile's `page_limit_excludes`.
+/// What each kind of part is called in a profile's `page_limit_excludes`: `appendices`,
+/// `bibliography` or `body`.
+pub fn kind_of(title: &str) -> &'static str {
+    kind(title)
+}
+
 fn kind(title: &str) -> &'static str {
     let bare = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     if bare.starts_with("Appendix") {

@@ -261,6 +261,8 @@ fn fictional_inputs(
             topics: Some(topics),
             appeal_number: None,
             signed_in_united_states: false,
+            citations: Default::default(),
+            cv: Default::default(),
         },
         expert: workspace.config.expert.clone(),
         instructing: Instructing {
