@@ -85,7 +85,8 @@ impl Typography {
 
     /// Footnotes, headers, footers, paragraph numbers: never below the forum's minimum.
     pub fn small_size(&self) -> f64 {
-        self.min_text_size.map_or(HOUSE_SMALL, |m| m.max(HOUSE_SMALL))
+        self.min_text_size
+            .map_or(HOUSE_SMALL, |m| m.max(HOUSE_SMALL))
     }
 }
 
