@@ -259,6 +259,7 @@ fn case_json(finished: &Finished) -> serde_json::Value {
         "output": rendered.map(|r| display_path(&r.pdf)),
         "provenance": rendered.and_then(|r| r.provenance.as_deref()).map(display_path),
         "pages": rendered.and_then(|r| r.pages),
+        "preflight": rendered.and_then(|r| r.preflight.as_ref()),
         "warnings": warnings,
         "error": finished.result.as_ref().err().map(|e| format!("{e:#}")),
         "seconds": (finished.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,

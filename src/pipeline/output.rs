@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use super::Options;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
+use crate::preflight;
 use crate::write::{self, Provenance};
 
 /// `-o`, else `<out-dir>/<reference>.<extension>`, where out-dir defaults to the workspace's
@@ -74,13 +75,15 @@ pub struct Published {
 }
 
 /// Puts `produced` at `destination` atomically (flushed first, so a crash leaves the old
-/// file or the new, never half of one) and records its provenance.
+/// file or the new, never half of one) and records its provenance, with the preflight's
+/// report when there is one.
 pub fn publish(
     inputs: &Inputs,
     produced: &Path,
     destination: &Path,
     made_by: Option<&str>,
     placement: Placement,
+    preflight: Option<&preflight::Report>,
 ) -> Result<Published> {
     let bytes =
         std::fs::read(produced).with_context(|| format!("cannot read {}", produced.display()))?;
@@ -89,7 +92,7 @@ pub fn publish(
         Placement::Copy => write::atomic_write(destination, &bytes)?,
     }
     match made_by {
-        Some(made_by) => record(inputs, &bytes, destination, made_by),
+        Some(made_by) => record(inputs, &bytes, destination, made_by, preflight),
         None => Ok(Published {
             pages: write::count_pages(&bytes),
             provenance: None,
@@ -107,10 +110,13 @@ pub fn record(
     output: &[u8],
     destination: &Path,
     made_by: &str,
+    preflight: Option<&preflight::Report>,
 ) -> Result<Published> {
     let pages = write::count_pages(output);
     let provenance = provenance_path(destination);
-    Provenance::new(inputs, made_by, output, pages).write(&provenance)?;
+    let mut record = Provenance::new(inputs, made_by, output, pages);
+    record.preflight = preflight.cloned();
+    record.write(&provenance)?;
     Ok(Published {
         pages,
         provenance: Some(provenance),

@@ -93,6 +93,9 @@ pub struct Provenance {
     pub pdf_sha256: String,
     /// Number of pages in the PDF, where its page tree could be read.
     pub pages: Option<usize>,
+    /// What the preflight measured of the PDF and the forum's rules it breaks, where it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<crate::preflight::Report>,
 }
 
 /// One brief section a report was made from.
@@ -150,6 +153,7 @@ impl Provenance {
             },
             pdf_sha256: sha256_hex(pdf),
             pages,
+            preflight: None,
         }
     }
 
