@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage:
 //! [`load`] (case, workspace, briefs) → [`check`] → [`assemble`] (templates → Typst source)
-//! → [`typeset`] (the typst CLI) → [`write`] (atomic output, provenance).
+//! → [`typeset`] (the typst CLI) → [`preflight`] (the PDF read back against the forum's rules)
+//! → [`write`] (atomic output, provenance).
 //! [`pipeline`] runs them for every verb, with one back-end per output kind; [`batch`] runs
 //! many cases at once.
 //! The authoring commands: [`scaffold`] (new workspaces and case files), [`watch`] (re-render
@@ -21,6 +22,7 @@ pub mod doctor;
 pub mod load;
 pub mod lookup;
 pub mod pipeline;
+pub mod preflight;
 pub mod sample;
 pub mod scaffold;
 pub mod typeset;

@@ -267,6 +267,7 @@ fn case_json(finished: &Finished) -> serde_json::Value {
         "provenance": rendered.and_then(|r| r.provenance.as_deref()).map(display_path),
         "budget": rendered.and_then(|r| r.budget.as_ref()),
         "pages": rendered.and_then(|r| r.pages),
+        "preflight": rendered.and_then(|r| r.preflight.as_ref()),
         "warnings": warnings,
         "error": finished.result.as_ref().err().map(|e| format!("{e:#}")),
         "seconds": (finished.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,

@@ -3,10 +3,11 @@
 //!
 //! The steps, after [`crate::load`]: [`gate`] (the checks, and whether their findings stop
 //! the run) → [`prepare`] (assemble the Typst source, decide the destination and typst's
-//! settings) → a [`Backend`] produces the file in a [`BuildFolder`] → [`output::publish`]
-//! verifies it, moves it into place and records its provenance. [`run`] does all of it for
-//! one case; `watch` drives its long-lived typst itself between [`prepare`] and
-//! [`output::publish`].
+//! settings) → a [`Backend`] produces the file in a [`BuildFolder`] → the caller's verifier
+//! and the [`crate::preflight`] ([`hold_to_forum`]: every PDF read back against its forum's
+//! rules) → [`output::publish`] moves it into place and records its provenance. [`run`] does
+//! all of it for one case; `watch` drives its long-lived typst itself between [`prepare`] and
+//! [`output::publish`], with the same preflight.
 
 pub mod backend;
 pub mod budget;
@@ -29,6 +30,7 @@ use crate::check;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::Inputs;
 use crate::load::case::Status;
+use crate::preflight;
 use crate::typeset::{self, Control, Interrupted};
 
 /// How long typst may run before it is stopped, unless `--timeout` says otherwise.
@@ -97,6 +99,10 @@ pub struct Rendered {
     pub build_folder: Option<PathBuf>,
     /// The pages each part takes, and those that count toward the limit.
     pub budget: Option<budget::Budget>,
+    /// What the preflight measured of the PDF, with the forum's rules it breaks (only a
+    /// draft's can break any: a final report that does is not written). `None` for another
+    /// kind of output, or a PDF witness could not read back.
+    pub preflight: Option<preflight::Report>,
 }
 
 /// A run that failed after the checks let it through with errors (a draft with `--force`):
@@ -163,6 +169,9 @@ pub struct Prepared {
     /// Whether a provenance sidecar goes beside the output. A sample made from a real case
     /// has none: its record would name the case file, which may carry the applicant's name.
     pub provenance: bool,
+    /// Whether the preflight holds the PDF to the profile's paper and typography. A sample is
+    /// a marketing document under a tribunal's profile, not a filing: it is only measured.
+    pub forum_rules: bool,
 }
 
 impl Prepared {
@@ -202,6 +211,7 @@ pub fn prepare(
             destination: destination.clone(),
             findings: findings.clone(),
             provenance: true,
+            forum_rules: true,
         })
     })();
     prepared.map_err(|error| forced(&findings, error))
@@ -278,21 +288,32 @@ pub fn execute(
         return interrupted(produced.as_ref().ok().map(|p| p.file.as_path()));
     }
     let produced = produced.map_err(|e| forced(&prepared.findings, e))?;
-    if let Some(verify) = verify
-        && let Err(error) = verify(&produced.file)
-    {
-        let _ = std::fs::remove_file(&produced.file);
-        return Err(forced(&prepared.forced_errors(), error));
-    }
+    let checked = match verify {
+        Some(verify) => verify(&produced.file),
+        None => Ok(()),
+    };
+    let checked = checked.and_then(|()| match backend.extension() {
+        "pdf" => hold_to_forum(inputs, prepared.forum_rules, &produced.file).map_err(Into::into),
+        _ => Ok((None, Vec::new())),
+    });
+    let (preflight, preflight_warnings) = match checked {
+        Ok(checked) => checked,
+        Err(error) => {
+            let _ = std::fs::remove_file(&produced.file);
+            return Err(forced(&prepared.forced_errors(), error));
+        }
+    };
     let published = output::publish(
         inputs,
         &produced.file,
         &prepared.destination,
         prepared.provenance.then(|| backend.version()),
         output::Placement::Move,
+        preflight.as_ref(),
     )?;
     let mut warnings = prepared.findings;
     warnings.extend(published.warnings);
+    warnings.extend(preflight_warnings);
     Ok(Rendered {
         reference,
         pdf: prepared.destination,
@@ -302,7 +323,69 @@ pub fn execute(
         typst_warnings: produced.warnings,
         build_folder: build.keep(),
         budget: published.budget,
+        preflight,
     })
+}
+
+/// The preflight of a PDF about to be moved into place: it is read back and held against
+/// the profile's paper and typography (unless `forum_rules` is off, when it is only
+/// measured). A final report that breaks a rule is refused, one error (E402) per rule
+/// broken; a draft's breaches are warnings (W402), returned with what was measured, and so is
+/// what the preflight could not judge (its notes, as warnings without a code).
+pub fn hold_to_forum(
+    inputs: &Inputs,
+    forum_rules: bool,
+    pdf: &Path,
+) -> Result<(Option<preflight::Report>, Vec<Diagnostic>), Diagnostics> {
+    let measured = preflight::measure_file(pdf);
+    if !forum_rules {
+        let report = measured
+            .ok()
+            .map(|m| preflight::preflight(&m, &Default::default()));
+        return Ok((report, Vec::new()));
+    }
+    let rules = preflight::Rules::from_profile(&inputs.profile);
+    let (report, failures) = match measured {
+        Ok(measurement) => {
+            let report = preflight::preflight(&measurement, &rules);
+            let failures = report.failures.iter().map(|f| f.message.clone()).collect();
+            (Some(report), failures)
+        }
+        Err(error) => (
+            None,
+            vec![format!(
+                "witness cannot read the PDF back to check it against the forum's rules: {error:#}"
+            )],
+        ),
+    };
+    let at_jurisdiction = |message: String| inputs.case.error_at("report.jurisdiction", message);
+    if inputs.case.case.report.status == Status::Final && !failures.is_empty() {
+        let help = "a final report must meet the forum's rules, so the PDF was not written \
+                    (an earlier one is kept); make the templates meet them, or render the \
+                    report as a draft (status = \"draft\") to see the PDF";
+        let errors = failures
+            .into_iter()
+            .map(|m| at_jurisdiction(m).with_code("E402").with_help(help));
+        return Err(Diagnostics(errors.collect()));
+    }
+    let help = "a final report that breaks this rule is not written";
+    let mut warnings: Vec<Diagnostic> = failures
+        .into_iter()
+        .map(|m| {
+            at_jurisdiction(m)
+                .with_code("W402")
+                .with_help(help)
+                .into_warning()
+        })
+        .collect();
+    // What the preflight could not judge is said, not held against the report.
+    let notes = report.iter().flat_map(|r| r.notes.iter());
+    warnings.extend(notes.map(|note| {
+        at_jurisdiction(format!("preflight: {note}"))
+            .with_help("check this in the PDF by eye")
+            .into_warning()
+    }));
+    Ok((report, warnings))
 }
 
 /// Loads a case file and runs it through [`run`] as one PDF: `witness render CASE`.

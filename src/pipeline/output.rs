@@ -9,6 +9,7 @@ use super::Options;
 use super::budget::Budget;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
+use crate::preflight;
 use crate::write::{self, Provenance};
 
 /// `-o`, else `<out-dir>/<reference>.<extension>`, where out-dir defaults to the workspace's
@@ -77,13 +78,15 @@ pub struct Published {
 }
 
 /// Puts `produced` at `destination` atomically (flushed first, so a crash leaves the old
-/// file or the new, never half of one) and records its provenance.
+/// file or the new, never half of one) and records its provenance, with the preflight's
+/// report when there is one.
 pub fn publish(
     inputs: &Inputs,
     produced: &Path,
     destination: &Path,
     made_by: Option<&str>,
     placement: Placement,
+    preflight: Option<&preflight::Report>,
 ) -> Result<Published> {
     let bytes =
         std::fs::read(produced).with_context(|| format!("cannot read {}", produced.display()))?;
@@ -92,7 +95,7 @@ pub fn publish(
         Placement::Copy => write::atomic_write(destination, &bytes)?,
     }
     match made_by {
-        Some(made_by) => record(inputs, &bytes, destination, made_by),
+        Some(made_by) => record(inputs, &bytes, destination, made_by, preflight),
         None => Ok(Published {
             pages: write::count_pages(&bytes),
             provenance: None,
@@ -111,12 +114,14 @@ pub fn record(
     output: &[u8],
     destination: &Path,
     made_by: &str,
+    preflight: Option<&preflight::Report>,
 ) -> Result<Published> {
     let pages = write::count_pages(output);
     let budget = Budget::read(output, &inputs.profile.page_limit_excludes);
     let provenance = provenance_path(destination);
     let mut record = Provenance::new(inputs, made_by, output, pages);
     record.budget = budget.clone();
+    record.preflight = preflight.cloned();
     record.write(&provenance)?;
     Ok(Published {
         pages,

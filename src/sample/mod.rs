@@ -155,6 +155,7 @@ pub fn make(
         destination,
         settings: typeset::Settings::for_inputs(&inputs, &options.pdf_standards)?,
         provenance: false,
+        forum_rules: false,
     };
     let no_leaks = |pdf: &Path| -> Result<()> {
         let leaks = leak::find_leaks(pdf, &personal)?;

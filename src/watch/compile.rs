@@ -99,7 +99,7 @@ impl Session {
     }
 
     /// Publishes typst's PDF as render does (a copy, since typst goes on writing its own),
-    /// with the provenance a fresh render would write.
+    /// after the same preflight, with the provenance a fresh render would write.
     pub(super) fn send_out(
         &mut self,
         build: &Path,
@@ -110,12 +110,14 @@ impl Session {
         if !produced.is_file() {
             bail!("{}", pipeline::backend::NO_OUTPUT);
         }
+        let (preflight, mut warnings) = pipeline::hold_to_forum(&inputs, true, &produced)?;
         let published = output::publish(
             &inputs,
             &produced,
             destination,
             Some(&self.typst.version),
             Placement::Copy,
+            preflight.as_ref(),
         )?;
         let sha256 = write::sha256_hex(&std::fs::read(destination)?);
         self.sent = Some(Sent {
@@ -123,7 +125,8 @@ impl Session {
             destination: destination.to_path_buf(),
             sha256,
         });
-        Ok((published.pages, published.warnings))
+        warnings.splice(0..0, published.warnings);
+        Ok((published.pages, warnings))
     }
 
     /// A compile witness did not ask for: if it succeeded with a new PDF, send it out.

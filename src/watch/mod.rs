@@ -323,11 +323,19 @@ impl Session {
             if prepared.destination.is_file() {
                 // The report is as before, but what it was made from may not be (a brief's
                 // review date): the provenance must say what a fresh render would.
+                let (preflight, preflight_warnings) =
+                    pipeline::hold_to_forum(&inputs, true, &prepared.destination)?;
                 let pdf = std::fs::read(&prepared.destination)?;
-                let recorded =
-                    output::record(&inputs, &pdf, &prepared.destination, &self.typst.version)?;
+                let recorded = output::record(
+                    &inputs,
+                    &pdf,
+                    &prepared.destination,
+                    &self.typst.version,
+                    preflight.as_ref(),
+                )?;
                 let mut findings = findings;
                 findings.extend(recorded.warnings);
+                findings.extend(preflight_warnings);
                 return Ok(Some(Notice::Unchanged {
                     trigger: trigger.clone(),
                     elapsed: at.elapsed(),

@@ -96,6 +96,9 @@ pub struct Provenance {
     /// The pages each part takes and those that count toward the forum's limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget: Option<crate::pipeline::budget::Budget>,
+    /// What the preflight measured of the PDF and the forum's rules it breaks, where it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<crate::preflight::Report>,
 }
 
 /// One brief section a report was made from.
@@ -154,6 +157,7 @@ impl Provenance {
             pdf_sha256: sha256_hex(pdf),
             pages,
             budget: None,
+            preflight: None,
         }
     }
 
