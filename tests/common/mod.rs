@@ -109,3 +109,15 @@ pub fn holds(text: &str, wanted: &str) -> bool {
     let wanted = normalise(wanted);
     text.contains(&wanted) || text.contains(&visual_order(&wanted))
 }
+
+/// Whether the extracted `text` holds `wanted` where typst may have hyphenated one of its
+/// words at a line end (pdf-extract gives "sum -" and a line break for "summons"): spaces
+/// and hyphens are ignored on both sides. For prose, not for text that must be literal.
+pub fn holds_across_lines(text: &str, wanted: &str) -> bool {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}'))
+            .collect()
+    };
+    holds(text, wanted) || squeeze(text).contains(&squeeze(&normalise(wanted)))
+}
