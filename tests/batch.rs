@@ -208,8 +208,10 @@ fn folders_and_globs_name_cases_and_text_output_ends_with_a_summary() {
     assert!(output.status.success(), "{}", stderr(&output));
     let message = stderr(&output);
     assert_eq!(message.matches("wrote ").count(), 2, "{message}");
+    // The count of warnings is the example's own (W401 while it runs over uk-iac's page
+    // limit), not this test's.
     assert!(
-        message.contains("rendered 2 of 2 cases, 0 failed, 0 warnings in"),
+        message.contains("rendered 2 of 2 cases, 0 failed, ") && message.contains(" warnings in "),
         "{message}"
     );
     // Not a terminal, so no progress bar: no carriage returns or escape sequences.

@@ -57,7 +57,7 @@ fn check(expect: &Expectation) {
             let words = normalise(question[key].as_str().unwrap());
             // The first dozen words are enough to find it, and stay clear of citations.
             let start: String = words.split(' ').take(12).collect::<Vec<_>>().join(" ");
-            assert!(holds(&text, &start), "{key}: {start}");
+            assert!(holds_across_lines(&text, &start), "{key}: {start}");
         }
     }
     let pages = page_count(&pdf);

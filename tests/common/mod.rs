@@ -248,3 +248,15 @@ pub fn front_matter_reviewed(section: &str) -> String {
     let front: toml::Table = section[4..close].parse().unwrap();
     front["reviewed"].as_datetime().unwrap().to_string()
 }
+
+/// Whether the extracted `text` holds `wanted` where typst may have hyphenated one of its
+/// words at a line end (pdf-extract gives "sum -" and a line break for "summons"): spaces
+/// and hyphens are ignored on both sides. For prose, not for text that must be literal.
+pub fn holds_across_lines(text: &str, wanted: &str) -> bool {
+    let squeeze = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}'))
+            .collect()
+    };
+    holds(text, wanted) || squeeze(text).contains(&squeeze(&normalise(wanted)))
+}
