@@ -7,7 +7,7 @@ pub use completeness::page_limit;
 mod brief_text;
 mod dates;
 mod fit;
-mod placeholders;
+pub mod placeholders;
 mod sources;
 
 use std::path::PathBuf;

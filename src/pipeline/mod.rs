@@ -345,10 +345,12 @@ pub fn hold_to_forum(
         return Ok((report, Vec::new()));
     }
     let rules = preflight::Rules::from_profile(&inputs.profile);
+    let mut printed: Vec<String> = Vec::new();
     let (report, failures) = match measured {
         Ok(measurement) => {
             let report = preflight::preflight(&measurement, &rules);
-            let failures = report.failures.iter().map(|f| f.message.clone()).collect();
+            let failures: Vec<String> = report.failures.iter().map(|f| f.message.clone()).collect();
+            printed = placeholders_in_print(&measurement);
             (Some(report), failures)
         }
         Err(error) => (
@@ -359,14 +361,29 @@ pub fn hold_to_forum(
         ),
     };
     let at_jurisdiction = |message: String| inputs.case.error_at("report.jurisdiction", message);
-    if inputs.case.case.report.status == Status::Final && !failures.is_empty() {
+    let is_final = inputs.case.case.report.status == Status::Final;
+    if is_final && !(failures.is_empty() && printed.is_empty()) {
         let help = "a final report must meet the forum's rules, so the PDF was not written \
                     (an earlier one is kept); make the templates meet them, or render the \
                     report as a draft (status = \"draft\") to see the PDF";
+        let printed_help = "a final report may not carry a prompt or placeholder, so the PDF was \
+                            not written; find the text it came from (a template or a field) and finish it";
         let errors = failures
             .into_iter()
-            .map(|m| at_jurisdiction(m).with_code("E402").with_help(help));
+            .map(|m| at_jurisdiction(m).with_code("E402").with_help(help))
+            .chain(
+                printed
+                    .into_iter()
+                    .map(|m| at_jurisdiction(m).with_code("E403").with_help(printed_help)),
+            );
         return Err(Diagnostics(errors.collect()));
+    }
+    // In a draft, the check has listed the placeholders it knows of, with their places
+    // (W120); the printed ones are then the same again. Only those it missed are told.
+    let mut known = Vec::new();
+    crate::check::placeholders::check(inputs, &mut known);
+    if !known.is_empty() {
+        printed.clear();
     }
     let help = "a final report that breaks this rule is not written";
     let mut warnings: Vec<Diagnostic> = failures
@@ -378,6 +395,12 @@ pub fn hold_to_forum(
                 .into_warning()
         })
         .collect();
+    warnings.extend(printed.into_iter().map(|m| {
+        at_jurisdiction(m)
+            .with_code("W403")
+            .with_help("the check found no placeholder in the inputs, so it came from a template or a field it does not read; a final report with it is not written")
+            .into_warning()
+    }));
     // What the preflight could not judge is said, not held against the report.
     let notes = report.iter().flat_map(|r| r.notes.iter());
     warnings.extend(notes.map(|note| {
@@ -386,6 +409,33 @@ pub fn hold_to_forum(
             .into_warning()
     }));
     Ok((report, warnings))
+}
+
+/// Placeholders and prompts in the PDF's own text, page by page: the check scans every input
+/// it knows of (E120), and this catches what reached the page from a field or a template
+/// nobody listed. A word broken at a line end is joined first, so `TO WRI-` / `TE:` is found.
+fn placeholders_in_print(measurement: &preflight::Measurement) -> Vec<String> {
+    let mut found = Vec::new();
+    for page in &measurement.pages {
+        let text = page.text().replace("\u{ad}\n", "").replace('\n', " ");
+        for (at, placeholder) in crate::check::placeholders::find(&text) {
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .nth(30)
+                .map_or(0, |(i, _)| i);
+            let end = text[at..]
+                .char_indices()
+                .nth(40)
+                .map_or(text.len(), |(i, _)| at + i);
+            found.push(format!(
+                "the printed report has the placeholder `{placeholder}` on page {} (\"…{}…\")",
+                page.number,
+                text[start..end].trim()
+            ));
+        }
+    }
+    found
 }
 
 /// Loads a case file and runs it through [`run`] as one PDF: `witness render CASE`.
