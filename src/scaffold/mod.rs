@@ -124,6 +124,9 @@ name = {name}
 # credentials = "PhD (Central Asian Politics)"
 # affiliation = "University of ..."
 # contact = "you@example.org"
+# The report needs a signature (E140 in a final report): sign the printed copy in ink, or give
+# an image of your signature beside this file instead: signature = "signature.png".
+signed_by_hand = true
 qualifications = """
 {PLACEHOLDER} your qualifications and experience as an expert on the countries you write about,
 in a paragraph or two. A blank line starts a new paragraph.
