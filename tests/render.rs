@@ -21,12 +21,10 @@ fn the_example_renders_to_a_multi_page_report_with_its_content() {
         "History and political context",
         "Freedom of speech and the media",
         "Online freedom, censorship and surveillance",
-        "Political opposition and elections",
         "Application to the Appellant",
         // A footnote citation, with the accessed date the note style adds.
         "Committee to Protect Journalists",
-        "[accessed 26 November 2026]",
-        "Bibliography",
+        "[accessed 28 October 2026]",
         "Illustrative content",
         "Page 1 of",
     ] {
@@ -38,7 +36,11 @@ fn the_example_renders_to_a_multi_page_report_with_its_content() {
     )
     .unwrap();
     assert_eq!(provenance["pages"], pages);
-    assert_eq!(provenance["sections"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        provenance["sections"].as_array().unwrap().len(),
+        3,
+        "history, freedom of speech, surveillance"
+    );
     assert_eq!(provenance["typst_version"], "0.15.1");
     assert_eq!(
         provenance["pdf_sha256"],
@@ -235,8 +237,8 @@ fn own_knowledge_marks_are_printed_and_listed_by_paragraph_number() {
                 "[own knowledge] Editors I interviewed in 2023 described the same blocking.\n\nThe Appellant's pages were blocked in 2023.",
             ),
             (
-                "The Appellant is not a member of a party.",
-                "[Own knowledge] I met two of his opposition sources in 2022.\n\nThe Appellant is not a member of a party.",
+                "The Appellant's reporting began",
+                "[Own knowledge] I met two of his opposition sources in 2022.\n\nThe Appellant's reporting began",
             ),
         ],
     );
