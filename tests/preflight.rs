@@ -209,29 +209,7 @@ fn a_final_report_breaking_the_rule_is_refused_and_a_draft_warns() {
 fn verified_workspace(dir: &Path) -> PathBuf {
     let output = run(witness().arg("init").arg(dir));
     assert!(output.status.success(), "{}", stderr(&output));
-    let brief = dir.join("country-briefs/kyrgyzstan");
-    let info = std::fs::read_to_string(brief.join("brief.toml")).unwrap();
-    std::fs::write(
-        brief.join("brief.toml"),
-        info.replace("illustrative = true", "illustrative = false"),
-    )
-    .unwrap();
-    for entry in std::fs::read_dir(&brief).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let mut in_note = false;
-            let kept: String = text
-                .lines()
-                .filter(|line| {
-                    in_note = line.starts_with("> [!") || (in_note && line.starts_with('>'));
-                    !in_note
-                })
-                .map(|line| format!("{line}\n"))
-                .collect();
-            std::fs::write(&path, kept).unwrap();
-        }
-    }
+    sign_off_brief(&dir.join("country-briefs/kyrgyzstan"));
     let folder = dir.join("cases/uzbek");
     std::fs::create_dir_all(&folder).unwrap();
     let case = folder.join("case.toml");

@@ -292,35 +292,7 @@ fn uk_cpr_ethnic_uzbek() {
     let dir = tempfile::tempdir().unwrap();
     let output = run(witness().arg("init").arg(dir.path()));
     assert!(output.status.success(), "{}", stderr(&output));
-    let brief = dir.path().join("country-briefs/kyrgyzstan/brief.toml");
-    let info = std::fs::read_to_string(&brief).unwrap();
-    std::fs::write(
-        &brief,
-        info.replace("illustrative = true", "illustrative = false"),
-    )
-    .unwrap();
-
-    // The expert has done what each note asked, and deleted the notes: the sign-off.
-    for entry in std::fs::read_dir(dir.path().join("country-briefs/kyrgyzstan")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "md") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let mut in_note = false;
-            let kept: String = text
-                .lines()
-                .filter(|line| {
-                    if line.starts_with("> [!") {
-                        in_note = true;
-                    } else if !line.starts_with('>') {
-                        in_note = false;
-                    }
-                    !in_note
-                })
-                .map(|line| format!("{line}\n"))
-                .collect();
-            std::fs::write(&path, kept).unwrap();
-        }
-    }
+    sign_off_brief(&dir.path().join("country-briefs/kyrgyzstan"));
     let example = repo().join("examples/kyrgyzstan-uzbek-minority");
     let case_folder = dir.path().join("cases/uzbek");
     std::fs::create_dir_all(&case_folder).unwrap();

@@ -260,3 +260,32 @@ pub fn holds_across_lines(text: &str, wanted: &str) -> bool {
     };
     holds(text, wanted) || squeeze(text).contains(&squeeze(&normalise(wanted)))
 }
+
+/// What an expert does before a final report may rest on a workspace's copy of a brief:
+/// verify it and mark it so (`illustrative = false`), and do what its notes to the expert ask
+/// and delete them (`> [!NOTE]` blocks).
+pub fn sign_off_brief(brief: &Path) {
+    let info = std::fs::read_to_string(brief.join("brief.toml")).unwrap();
+    assert!(info.contains("illustrative = true"), "{}", brief.display());
+    std::fs::write(
+        brief.join("brief.toml"),
+        info.replace("illustrative = true", "illustrative = false"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(brief).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut in_note = false;
+            let kept: String = text
+                .lines()
+                .filter(|line| {
+                    in_note = line.starts_with("> [!") || (in_note && line.starts_with('>'));
+                    !in_note
+                })
+                .map(|line| format!("{line}\n"))
+                .collect();
+            std::fs::write(&path, kept).unwrap();
+        }
+    }
+}
