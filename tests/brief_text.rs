@@ -15,20 +15,12 @@ fn fixture_with(
     append: &str,
     case_edits: &[(&str, &str)],
 ) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/check"), dir.path());
+    let (dir, case) = fixture(case_edits);
     let file = dir
         .path()
         .join(format!("country-briefs/testland/{section}.md"));
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, format!("{}\n\n{append}\n", text.trim_end())).unwrap();
-    let case = dir.path().join("case.toml");
-    let mut text = std::fs::read_to_string(&case).unwrap();
-    for (from, to) in case_edits {
-        assert!(text.contains(from), "the fixture has {from:?}");
-        text = text.replacen(from, to, 1);
-    }
-    std::fs::write(&case, text).unwrap();
     (dir, case)
 }
 

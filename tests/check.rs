@@ -7,20 +7,6 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// A copy of the check fixture workspace with `replacements` applied to its case file.
-fn fixture(replacements: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("tests/fixtures/check"), dir.path());
-    let case = dir.path().join("case.toml");
-    let mut text = std::fs::read_to_string(&case).unwrap();
-    for (from, to) in replacements {
-        assert!(text.contains(from), "the fixture contains {from:?}");
-        text = text.replacen(from, to, 1);
-    }
-    std::fs::write(&case, text).unwrap();
-    (dir, case)
-}
-
 /// Runs `witness check --format json` and returns the codes found and the exit code.
 fn codes(case: &Path) -> (Vec<String>, i32) {
     let output = run(witness().arg("check").arg("--format").arg("json").arg(case));

@@ -9,6 +9,17 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 
+/// The warnings of a case's JSON record that contain `code`.
+fn warnings_with<'a>(record: &'a Value, code: &str) -> Vec<&'a str> {
+    record["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains(code))
+        .collect()
+}
+
 fn uk_cpr_example() -> PathBuf {
     repo().join("examples/kyrgyzstan-uzbek-minority/case.toml")
 }
@@ -177,13 +188,7 @@ fn a_final_report_breaking_the_rule_is_refused_and_a_draft_warns() {
     .unwrap();
     let (output, record) = render_json(&case, &out);
     assert!(output.status.success(), "{}", stderr(&output));
-    let warnings: Vec<&str> = record["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap())
-        .filter(|w| w.contains("[W40"))
-        .collect();
+    let warnings = warnings_with(&record, "[W40");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("warning[W402]"), "{}", warnings[0]);
     assert!(
@@ -283,13 +288,7 @@ fn a_placeholder_that_reaches_the_page_unseen_by_the_check_is_caught_in_print() 
     .unwrap();
     let (output, record) = render_json(&case, &out);
     assert!(output.status.success(), "{}", stderr(&output));
-    let warnings: Vec<&str> = record["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|w| w.as_str())
-        .filter(|w| w.contains("W403"))
-        .collect();
+    let warnings = warnings_with(&record, "W403");
     assert_eq!(warnings.len(), 1, "{record:#}");
     // The cover is page 1; the template's line follows it, on page 2.
     assert!(warnings[0].contains("`TBC` on page 2"), "{warnings:?}");

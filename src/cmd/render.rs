@@ -266,6 +266,7 @@ fn case_json(finished: &Finished) -> serde_json::Value {
         "output": rendered.map(|r| display_path(&r.pdf)),
         "provenance": rendered.and_then(|r| r.provenance.as_deref()).map(display_path),
         "budget": rendered.and_then(|r| r.budget.as_ref()),
+        "timings": rendered.map(|r| r.timings),
         "pages": rendered.and_then(|r| r.pages),
         "preflight": rendered.and_then(|r| r.preflight.as_ref()),
         "warnings": warnings,

@@ -99,10 +99,28 @@ pub struct Rendered {
     pub build_folder: Option<PathBuf>,
     /// The pages each part takes, and those that count toward the limit.
     pub budget: Option<budget::Budget>,
+    /// Where the time went, for scripts and the benchmarks.
+    pub timings: Timings,
     /// What the preflight measured of the PDF, with the forum's rules it breaks (only a
     /// draft's can break any: a final report that does is not written). `None` for another
     /// kind of output, or a PDF witness could not read back.
     pub preflight: Option<preflight::Report>,
+}
+
+/// How long the steps after assembly took, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Timings {
+    /// The back-end: typst, from start to finished PDF.
+    pub typeset_ms: f64,
+    /// Reading the output back: the caller's verifier (the sample leak check) and the
+    /// forum's preflight.
+    pub verify_ms: f64,
+    /// Moving the output into place, the page budget and the provenance.
+    pub publish_ms: f64,
+}
+
+fn millis(elapsed: Duration) -> f64 {
+    (elapsed.as_secs_f64() * 10_000.0).round() / 10.0
 }
 
 /// A run that failed after the checks let it through with errors (a draft with `--force`):
@@ -280,7 +298,9 @@ pub fn execute(
     if stop.load(Ordering::SeqCst) {
         return interrupted(None);
     }
+    let typesetting = std::time::Instant::now();
     let produced = backend.produce(&prepared, &build, options, control);
+    let typeset = typesetting.elapsed();
     // Ctrl-C on a terminal reaches typst too, which then fails on its own: still an
     // interruption. A run that finished as the flag was set is not moved into place either,
     // so a stopped batch writes nothing after the stop.
@@ -288,6 +308,7 @@ pub fn execute(
         return interrupted(produced.as_ref().ok().map(|p| p.file.as_path()));
     }
     let produced = produced.map_err(|e| forced(&prepared.findings, e))?;
+    let verifying = std::time::Instant::now();
     let checked = match verify {
         Some(verify) => verify(&produced.file),
         None => Ok(()),
@@ -303,6 +324,8 @@ pub fn execute(
             return Err(forced(&prepared.forced_errors(), error));
         }
     };
+    let verified = verifying.elapsed();
+    let publishing = std::time::Instant::now();
     let published = output::publish(
         inputs,
         &produced.file,
@@ -311,10 +334,16 @@ pub fn execute(
         output::Placement::Move,
         preflight.as_ref(),
     )?;
+    let timings = Timings {
+        typeset_ms: millis(typeset),
+        verify_ms: millis(verified),
+        publish_ms: millis(publishing.elapsed()),
+    };
     let mut warnings = prepared.findings;
     warnings.extend(published.warnings);
     warnings.extend(preflight_warnings);
     Ok(Rendered {
+        timings,
         reference,
         pdf: prepared.destination,
         provenance: published.provenance,
