@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -540,4 +540,91 @@ fn each_forum_prints_its_own_words_and_none_of_the_others() {
             "a US word on a UK report: {us_word:?}"
         );
     }
+}
+
+#[test]
+fn headings_contents_and_covers_are_never_hyphenated() {
+    let out = tempfile::tempdir().unwrap();
+    let mut hyphenated_body_lines = 0;
+    for case in [
+        "examples/kyrgyzstan-journalist/case.toml",
+        "examples/kyrgyzstan-uzbek-minority/case.toml",
+        "examples/uzbekistan-karakalpak-us/case.toml",
+    ] {
+        let pdf = render(
+            &repo().join(case),
+            &out.path().join(case.replace('/', "-")),
+            &[],
+        );
+        let measured = witness::preflight::measure_file(&pdf).unwrap();
+        let body = measured.body_size.expect("a body size");
+        // Where the contents end: the page on which paragraph 1, the summary, begins.
+        let first_body_page = measured
+            .pages
+            .iter()
+            .find(|p| {
+                p.lines
+                    .iter()
+                    .any(|l| l.text.starts_with("1 Summary of conclusions") && l.size > body + 0.05)
+            })
+            .map(|p| p.number)
+            .expect("the summary's heading");
+        assert!(
+            first_body_page >= 3,
+            "{case}: a cover and contents come first"
+        );
+        // A line ending in a hyphen that its source does not have there is one typst
+        // hyphenated: its last word, hyphen included, is in none of the texts it came from.
+        let mut sources = std::fs::read_to_string(repo().join(case)).unwrap();
+        for folder in ["country-briefs", "report-templates"] {
+            for file in walk(&repo().join(folder)) {
+                sources.push_str(&std::fs::read_to_string(file).unwrap_or_default());
+            }
+        }
+        let typst_hyphenated = |text: &str| {
+            text.strip_suffix('-').is_some_and(|before| {
+                let fragment = before.rsplit(' ').next().unwrap_or(before);
+                !fragment.is_empty() && !sources.contains(&format!("{fragment}-"))
+            })
+        };
+        let mut lines = 0;
+        for page in &measured.pages {
+            for line in &page.lines {
+                lines += 1;
+                if !typst_hyphenated(&line.text) {
+                    continue;
+                }
+                assert!(
+                    page.number >= first_body_page,
+                    "{case}: a word hyphenated on the cover or contents, page {}: {:?}",
+                    page.number,
+                    line.text
+                );
+                assert!(
+                    line.size <= body + 0.05,
+                    "{case}: a heading hyphenated, page {}: {:?}",
+                    page.number,
+                    line.text
+                );
+                hyphenated_body_lines += 1;
+            }
+        }
+        assert!(lines > 100, "{case}: the PDF's lines are read");
+    }
+    // The test sees hyphenation where it is allowed: justified body text.
+    assert!(hyphenated_body_lines > 0, "body text is still hyphenated");
+}
+
+/// Every file below `folder`.
+fn walk(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
