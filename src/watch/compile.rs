@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use super::{Built, DIAGNOSTICS_GAP, Message, Notice, Sent, Session, Trigger, typeset_main};
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
+use crate::load::case::Status;
 use crate::pipeline;
 use crate::pipeline::backend::TYPESET_PDF;
 use crate::pipeline::output::{self, Placement};
@@ -110,15 +111,35 @@ impl Session {
         if !produced.is_file() {
             bail!("{}", pipeline::backend::NO_OUTPUT);
         }
-        let (preflight, mut warnings) = pipeline::hold_to_forum(&inputs, true, &produced)?;
-        let published = output::publish(
-            &inputs,
-            &produced,
-            destination,
-            Some(&self.typst.version),
-            Placement::Copy,
-            preflight.as_ref(),
-        )?;
+        let published = if inputs.case.case.report.status == Status::Final {
+            // A final report is held to the forum's rules before it may be seen at all.
+            let (preflight, warnings) = pipeline::hold_to_forum(&inputs, true, &produced)?;
+            let published = output::publish(
+                &inputs,
+                &produced,
+                destination,
+                Some(&self.typst.version),
+                Placement::Copy,
+                preflight.as_ref(),
+            )?;
+            (published, warnings)
+        } else {
+            // A draft goes out whatever the preflight finds, so the expert sees the new PDF
+            // first (the read-back is a third of a rebuild) and the findings a moment later;
+            // the provenance, which records them, follows the read-back.
+            let bytes = std::fs::read(&produced)?;
+            write::atomic_write(destination, &bytes)?;
+            let (preflight, warnings) = pipeline::hold_to_forum(&inputs, true, destination)?;
+            let recorded = output::record(
+                &inputs,
+                &bytes,
+                destination,
+                &self.typst.version,
+                preflight.as_ref(),
+            )?;
+            (recorded, warnings)
+        };
+        let (published, mut warnings) = published;
         let sha256 = write::sha256_hex(&std::fs::read(destination)?);
         self.sent = Some(Sent {
             inputs,
