@@ -75,7 +75,8 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "Replace each \"{PLACEHOLDER}\" prompt in it while watching the PDF follow:\n  \
          witness watch {path}\n\
-         (`witness render {path} --force` makes a draft while prompts are left: they are check errors.)"
+         (`witness render {path}` makes a draft meanwhile: the prompts are warnings in a draft,\n\
+         and errors in a final report, which is not written until every one is replaced.)"
     );
     Ok(ExitCode::SUCCESS)
 }
