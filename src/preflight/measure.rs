@@ -1,19 +1,18 @@
 //! Measures a typst-made PDF for what a tribunal's formatting rules are about: paper, text
 //! sizes, line spacing, links, and the text itself.
 //!
-//! pdf-extract 0.12 walks the content streams and reports each glyph with its text matrix;
-//! lopdf reads the page tree, fonts and annotations. pdf-extract reads typst's glyph widths as
-//! 0, which [`super::widths`] repairs, and it can panic on an odd page, which is caught per
-//! page and reported in [`Measurement::warnings`].
+//! lopdf reads the page tree, fonts and annotations, and [`super::walk`] follows each page's
+//! content stream through the text state machine to place every glyph; [`super::widths`]
+//! gives the fonts' widths, metrics and text.
 
 use std::collections::BTreeMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 
 use anyhow::{Context, Result, anyhow};
 use lopdf::{Dictionary, Document, Object};
 use serde::Serialize;
 
-use super::widths::{Collector, Fonts, Glyph, scan_words};
+use super::widths::{Fonts, Glyph};
 
 /// Everything measured in one PDF.
 #[derive(Debug, Clone, Serialize)]
@@ -33,7 +32,7 @@ pub struct Measurement {
     pub spacing: Vec<Spacing>,
     /// Link annotations with a URI action.
     pub links: Vec<Link>,
-    /// Pages whose text could not be read in full (pdf-extract failed or panicked, so the
+    /// Pages whose text could not be read in full (the content could not be parsed, so the
     /// page's lines may be partial), with the reason.
     pub warnings: Vec<String>,
 }
@@ -200,12 +199,11 @@ pub fn measure_file(path: &std::path::Path) -> Result<Measurement> {
 
 /// Measures a PDF held in memory.
 pub fn measure(pdf: &[u8]) -> Result<Measurement> {
-    let mut doc = catch_unwind(|| Document::load_mem(pdf))
+    let doc = catch_unwind(|| Document::load_mem(pdf))
         .map_err(|_| anyhow!("lopdf panicked while parsing the PDF"))?
         .context("parsing the PDF")?;
-    prepare_streams(&mut doc);
-    let (mut fonts, mut dev) = (Fonts::default(), Collector::default());
-    let (mut pages, mut links, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    let mut fonts = Fonts::default();
+    let (mut pages, mut links, warnings) = (Vec::new(), Vec::new(), Vec::new());
     let mut hist = BTreeMap::new();
     for (number, id) in doc.get_pages() {
         let dict = doc.get_dictionary(id)?;
@@ -227,21 +225,12 @@ pub fn measure(pdf: &[u8]) -> Result<Measurement> {
                 });
             }
         }
-        dev.words.clear();
+        let mut glyphs = Vec::new();
         if let Some(res) = inherited(&doc, dict, b"Resources").and_then(|o| o.as_dict().ok()) {
             let content = doc.get_page_content(id).unwrap_or_default();
-            scan_words(&doc, &content, res, &mut fonts, &mut dev.words, 0);
+            super::walk::page_glyphs(&doc, &content, res, &mut fonts, &mut glyphs);
         }
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&doc, &mut dev, number)
-        }));
-        let problem = match run {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(_) => Some("pdf-extract panicked".to_string()),
-        };
-        warnings.extend(problem.map(|p| format!("page {number}: {p}")));
-        let lines = build_lines(std::mem::take(&mut dev.glyphs), &mut hist);
+        let lines = build_lines(glyphs, &mut hist);
         pages.push(Page {
             number,
             width,
@@ -284,27 +273,6 @@ fn inherited<'a>(doc: &'a Document, mut dict: &'a Dictionary, key: &[u8]) -> Opt
         dict = get(doc, dict, b"Parent")?.as_dict().ok()?;
     }
     None
-}
-
-/// Readies the streams for reading: pdf-extract runs every `Do` target as a content stream,
-/// images included, so the images are emptied; and content streams, forms and CMaps are
-/// inflated once here, where both `scan_words` and pdf-extract would inflate each page's
-/// content, and pdf-extract each font's ToUnicode CMap on every page (a third of the time).
-/// Embedded fonts (a /Subtype, or TrueType's /Length1) are left as they are.
-fn prepare_streams(doc: &mut Document) {
-    for obj in doc.objects.values_mut() {
-        let Object::Stream(s) = obj else {
-            continue;
-        };
-        let subtype = s.dict.get(b"Subtype").and_then(Object::as_name).ok();
-        if subtype == Some(b"Image") {
-            s.content.clear();
-            s.dict.remove(b"Filter");
-        } else if matches!(subtype, None | Some(b"Form")) && !s.dict.has(b"Length1") {
-            // A stream that cannot be inflated stays as it is, for pdf-extract to report.
-            let _ = s.decompress();
-        }
-    }
 }
 
 fn uri_link(doc: &Document, annot: &Object) -> Option<(String, Vec<f64>)> {

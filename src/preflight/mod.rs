@@ -2,6 +2,7 @@
 
 mod measure;
 mod rules;
+mod walk;
 mod widths;
 
 #[cfg(test)]

@@ -1,29 +1,44 @@
-//! The glyph-width workaround: pdf-extract 0.12 misreads the `c_first c_last w` form of /W
-//! that typst writes and gives every glyph of a Type0 font width 0, so glyphs pile up at the
-//! start of each string. The widths are read here from the fonts themselves, string by string
-//! in the order pdf-extract shows them, and [`Collector`] moves each glyph to where its true
-//! advance puts it.
+//! The fonts of a PDF as the preflight needs them: name and vertical metrics, each glyph's
+//! width from /W (in both the `c [w …]` and the `c_first c_last w` forms typst writes), and
+//! the text each code stands for from /ToUnicode.
 
 use std::collections::HashMap;
 
-use lopdf::{Dictionary, Document, Object, ObjectId, content::Content};
-use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::measure::{FontInfo, get, num, nums};
 
-/// Per font: name and metrics, and glyph widths (per 1000) if it is a Type0 font with 2-byte
-/// Identity encoding: pdf-extract 0.12 misreads the `c_first c_last w` form of /W that typst
-/// writes and gives every glyph width 0.
+/// Per font: name and metrics, glyph widths (per 1000) if it is a Type0 font with 2-byte
+/// Identity encoding, and its /ToUnicode map.
 #[derive(Default)]
 pub(super) struct Fonts {
     /// Every font met, in order; what [`super::Measurement::fonts`] lists.
     pub(super) list: Vec<FontInfo>,
     widths: Vec<Option<(f64, HashMap<u32, f64>)>>,
+    /// Each font's /ToUnicode map: code to text.
+    unicode: Vec<HashMap<u32, String>>,
     by_id: HashMap<ObjectId, usize>,
 }
 
 impl Fonts {
-    fn index(&mut self, doc: &Document, obj: &Object) -> Option<usize> {
+    /// Whether font `f` shows two-byte codes (a Type0 font with Identity encoding).
+    pub(super) fn is_two_byte(&self, f: usize) -> bool {
+        self.widths.get(f).is_some_and(Option::is_some)
+    }
+
+    /// The advance of `code` in font `f`, in text space units (per 1000 / 1000).
+    pub(super) fn width(&self, f: usize, code: u32) -> Option<f64> {
+        let (default, widths) = self.widths.get(f)?.as_ref()?;
+        Some(widths.get(&code).unwrap_or(default) / 1000.0)
+    }
+
+    /// The text `code` stands for in font `f`, from its /ToUnicode map.
+    pub(super) fn unicode(&self, f: usize, code: u32) -> Option<String> {
+        self.unicode.get(f)?.get(&code).cloned()
+    }
+
+    /// The font's index, reading it the first time it is met.
+    pub(super) fn index(&mut self, doc: &Document, obj: &Object) -> Option<usize> {
         let id = obj.as_reference().ok();
         if let Some(i) = id.and_then(|id| self.by_id.get(&id)) {
             return Some(*i);
@@ -52,11 +67,83 @@ impl Fonts {
         });
         self.widths
             .push(cid.and_then(|cid| cid_widths(doc, font, cid)));
+        let map = get(doc, font, b"ToUnicode")
+            .and_then(|m| m.as_stream().ok())
+            .map(|stream| {
+                let data = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                to_unicode(&String::from_utf8_lossy(&data))
+            })
+            .unwrap_or_default();
+        self.unicode.push(map);
         if let Some(id) = id {
             self.by_id.insert(id, self.list.len() - 1);
         }
         Some(self.list.len() - 1)
     }
+}
+
+/// A /ToUnicode CMap's `bfchar` and `bfrange` entries: code to text (UTF-16BE in the map).
+fn to_unicode(cmap: &str) -> HashMap<u32, String> {
+    let hex = |token: &str| -> Option<Vec<u8>> {
+        let digits = token.trim().trim_start_matches('<').trim_end_matches('>');
+        (0..digits.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(digits.get(i..i + 2)?, 16).ok())
+            .collect()
+    };
+    let code = |token: &str| -> Option<u32> {
+        hex(token).map(|b| b.iter().fold(0u32, |n, byte| n << 8 | u32::from(*byte)))
+    };
+    let text = |bytes: &[u8]| -> String {
+        let units: Vec<u16> = bytes
+            .chunks(2)
+            .map(|c| u16::from(c[0]) << 8 | u16::from(*c.get(1).unwrap_or(&0)))
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    let tokens: Vec<&str> = cmap
+        .split(|c: char| c.is_whitespace() || c == '[' || c == ']')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut map = HashMap::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i] {
+            "beginbfchar" => {
+                i += 1;
+                while i + 1 < tokens.len() && tokens[i] != "endbfchar" {
+                    if let (Some(c), Some(t)) = (code(tokens[i]), hex(tokens[i + 1])) {
+                        map.insert(c, text(&t));
+                    }
+                    i += 2;
+                }
+            }
+            "beginbfrange" => {
+                // `<lo> <hi> <dst>`: consecutive codes to consecutive text. (typst writes
+                // bfchar only; the array form of bfrange is not read.)
+                i += 1;
+                while i + 2 < tokens.len() && tokens[i] != "endbfrange" {
+                    if let (Some(low), Some(high), Some(start)) =
+                        (code(tokens[i]), code(tokens[i + 1]), hex(tokens[i + 2]))
+                    {
+                        for (k, c) in (low..=high.min(low + 0xFFFF)).enumerate() {
+                            let mut t = start.clone();
+                            if let Some(last) = t.last_mut() {
+                                *last = last.wrapping_add(k as u8);
+                            }
+                            map.insert(c, text(&t));
+                        }
+                    }
+                    i += 3;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    map
 }
 
 /// `(/DW, /W)` of a CIDFont whose Type0 parent uses Identity-H or Identity-V.
@@ -95,83 +182,6 @@ fn cid_widths(
     Some((default, widths))
 }
 
-/// One string shown by `Tj`/`TJ`: pdf-extract calls `begin_word` once per such string.
-pub(super) struct Word {
-    font: Option<usize>,
-    /// The text position was just set (BT, Tm, Td, ...), as pdf-extract's text matrix was.
-    restart: bool,
-    widths: Option<Vec<f64>>,
-}
-
-/// Lists every string pdf-extract will show, in its order (it restores the font on `Q` and
-/// recurses into `Do`), with its font and glyph widths.
-pub(super) fn scan_words(
-    doc: &Document,
-    data: &[u8],
-    res: &Dictionary,
-    fonts: &mut Fonts,
-    out: &mut Vec<Word>,
-    depth: u8,
-) {
-    let Ok(content) = Content::decode(data) else {
-        return;
-    };
-    let (mut font, mut stack, mut restart) = (None, Vec::new(), true);
-    let sub = |kind: &[u8], name: &Object| {
-        get(doc, res, kind)?
-            .as_dict()
-            .ok()?
-            .get(name.as_name().ok()?)
-            .ok()
-    };
-    for op in &content.operations {
-        match (op.operator.as_str(), op.operands.first()) {
-            ("q", _) => stack.push(font),
-            ("Q", _) => font = stack.pop().unwrap_or(font),
-            ("BT" | "ET" | "Tm" | "Td" | "TD" | "T*", _) => restart = true,
-            ("Tf", Some(name)) => font = sub(b"Font", name).and_then(|f| fonts.index(doc, f)),
-            ("Tj", Some(Object::String(bytes, _))) => {
-                out.push(word(font, bytes, fonts, &mut restart))
-            }
-            ("TJ", Some(Object::Array(items))) => {
-                for item in items {
-                    if let Object::String(bytes, _) = item {
-                        out.push(word(font, bytes, fonts, &mut restart));
-                    }
-                }
-            }
-            ("Do", Some(name)) if depth < 8 => {
-                let form = sub(b"XObject", name).and_then(|o| doc.dereference(o).ok());
-                let Some(Ok(form)) = form.map(|(_, o)| o.as_stream()) else {
-                    continue;
-                };
-                let form_res = get(doc, &form.dict, b"Resources").and_then(|r| r.as_dict().ok());
-                let data = form
-                    .decompressed_content()
-                    .unwrap_or_else(|_| form.content.clone());
-                scan_words(doc, &data, form_res.unwrap_or(res), fonts, out, depth + 1);
-                restart = true;
-            }
-            _ => {}
-        }
-    }
-}
-
-fn word(font: Option<usize>, bytes: &[u8], fonts: &Fonts, restart: &mut bool) -> Word {
-    let widths = font.and_then(|f| fonts.widths[f].as_ref()).map(|(dw, w)| {
-        let cid = |c: &[u8]| u32::from(c[0]) << 8 | u32::from(*c.get(1).unwrap_or(&0));
-        bytes
-            .chunks(2)
-            .map(|c| w.get(&cid(c)).unwrap_or(dw) / 1000.0)
-            .collect()
-    });
-    Word {
-        font,
-        restart: std::mem::take(restart),
-        widths,
-    }
-}
-
 /// A glyph; x, y and end are in its baseline's frame (user space for unrotated text).
 pub(super) struct Glyph {
     pub(super) x: f64,
@@ -184,88 +194,4 @@ pub(super) struct Glyph {
     pub(super) text: String,
     /// Index into [`Fonts::list`].
     pub(super) font: Option<usize>,
-}
-
-/// Receives pdf-extract's glyphs and repairs their positions with the widths from `Word`.
-#[derive(Default)]
-pub(super) struct Collector {
-    /// The page's glyphs, in the order pdf-extract showed them.
-    pub(super) glyphs: Vec<Glyph>,
-    /// The page's strings from [`scan_words`], filled before pdf-extract runs.
-    pub(super) words: Vec<Word>,
-    word: usize,
-    nth: usize,
-    shift: (f64, f64),
-}
-
-impl OutputDev for Collector {
-    fn begin_page(
-        &mut self,
-        _: u32,
-        _: &MediaBox,
-        _: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), OutputError> {
-        (self.word, self.shift) = (0, (0.0, 0.0));
-        self.glyphs.clear();
-        Ok(())
-    }
-
-    fn output_character(
-        &mut self,
-        trm: &Transform,
-        width: f64,
-        spacing: f64,
-        size: f64,
-        ch: &str,
-    ) -> Result<(), OutputError> {
-        // Trm (without Tfs) maps text space to user space; its row (m11, m12) runs along the
-        // baseline. The effective size is Tfs times the height of the unit square's image
-        // perpendicular to the baseline, |det| / |row 1|: right for `N Tf` with an identity Tm,
-        // `1 Tf` with a scaled Tm, a scaled or rotated CTM, skew and Tz alike.
-        let along = trm.m11.hypot(trm.m12).max(1e-9);
-        let det = trm.m11 * trm.m22 - trm.m12 * trm.m21;
-        let word = self.word.checked_sub(1).and_then(|w| self.words.get(w));
-        let w = word
-            .and_then(|w| w.widths.as_ref()?.get(self.nth).copied())
-            .unwrap_or(width);
-        let (px, py) = (trm.m31 + self.shift.0, trm.m32 + self.shift.1);
-        let (sin, cos) = (trm.m12 / along, trm.m11 / along);
-        let x = px * cos + py * sin;
-        self.glyphs.push(Glyph {
-            x,
-            y: py * cos - px * sin,
-            end: x + (w * size + spacing) * along,
-            size: size * det.abs() / along,
-            angle: sin.atan2(cos).to_degrees().round(),
-            text: ch.to_string(),
-            font: word.and_then(|w| w.font),
-        });
-        // pdf-extract moved on by `width`; the glyph's true advance is `w`.
-        self.shift = (
-            self.shift.0 + (w - width) * size * trm.m11,
-            self.shift.1 + (w - width) * size * trm.m12,
-        );
-        self.nth += 1;
-        Ok(())
-    }
-
-    fn begin_word(&mut self) -> Result<(), OutputError> {
-        if self.words.get(self.word).is_some_and(|w| w.restart) {
-            self.shift = (0.0, 0.0);
-        }
-        (self.word, self.nth) = (self.word + 1, 0);
-        Ok(())
-    }
-
-    fn end_page(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-
-    fn end_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-
-    fn end_line(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
 }
