@@ -49,30 +49,18 @@ impl Budget {
     /// whose kind (`appendices`, `bibliography`) is in `excludes` do not count.
     pub fn read(pdf: &[u8], excludes: &[String]) -> Option<Self> {
         let document = lopdf::Document::load_mem(pdf).ok()?;
-        let pages = document.get_pages();
-        let page_of: std::collections::HashMap<lopdf::ObjectId, usize> = pages
-            .iter()
-            .map(|(number, id)| (*id, *number as usize - 1))
-            .collect();
-        let total = pages.len();
-        let mut starts: Vec<(String, f64)> = Vec::new();
-        let outlines = document.catalog().ok()?.get(b"Outlines").ok()?;
-        let outlines = document.dereference(outlines).ok()?.1.as_dict().ok()?;
-        let mut item = outlines
-            .get(b"First")
-            .ok()
-            .and_then(|o| o.as_reference().ok());
-        // Bounded: a malformed /Next chain could loop.
-        for _ in 0..10_000 {
-            let Some(id) = item else { break };
-            let Ok(entry) = document.get_dictionary(id) else {
-                break;
-            };
-            if let Some(position) = position(&document, entry, &page_of) {
-                starts.push((title(entry), position));
-            }
-            item = entry.get(b"Next").ok().and_then(|o| o.as_reference().ok());
-        }
+        let total = document.get_pages().len();
+        Self::from_bookmarks(&bookmarks(&document), total, excludes)
+    }
+
+    /// The budget from a PDF's top-level bookmarks (title and position, from [`bookmarks`])
+    /// and its page count: the preflight has read them already, so the file is not parsed
+    /// twice.
+    pub fn from_bookmarks(
+        starts: &[(String, f64)],
+        total: usize,
+        excludes: &[String],
+    ) -> Option<Self> {
         if starts.is_empty() {
             return None;
         }
@@ -130,6 +118,38 @@ impl Budget {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The top-level bookmarks of a PDF: each title, and where it points as pages from the start
+/// (2.25 is a quarter of the way down the third page).
+pub fn bookmarks(document: &lopdf::Document) -> Vec<(String, f64)> {
+    let pages = document.get_pages();
+    let page_of: std::collections::HashMap<lopdf::ObjectId, usize> = pages
+        .iter()
+        .map(|(number, id)| (*id, *number as usize - 1))
+        .collect();
+    let mut starts: Vec<(String, f64)> = Vec::new();
+    let first = (|| {
+        let outlines = document.catalog().ok()?.get(b"Outlines").ok()?;
+        let outlines = document.dereference(outlines).ok()?.1.as_dict().ok()?;
+        outlines
+            .get(b"First")
+            .ok()
+            .and_then(|o| o.as_reference().ok())
+    })();
+    let mut item = first;
+    // Bounded: a malformed /Next chain could loop.
+    for _ in 0..10_000 {
+        let Some(id) = item else { break };
+        let Ok(entry) = document.get_dictionary(id) else {
+            break;
+        };
+        if let Some(position) = position(document, entry, &page_of) {
+            starts.push((title(entry), position));
+        }
+        item = entry.get(b"Next").ok().and_then(|o| o.as_reference().ok());
+    }
+    starts
 }
 
 /// "9.5 pp", "1 p".

@@ -117,7 +117,14 @@ pub fn record(
     preflight: Option<&preflight::Report>,
 ) -> Result<Published> {
     let pages = write::count_pages(output);
-    let budget = Budget::read(output, &inputs.profile.page_limit_excludes);
+    let excludes = &inputs.profile.page_limit_excludes;
+    // The preflight has read the bookmarks already; the file is parsed again only without it.
+    let budget = match preflight {
+        Some(report) if !report.bookmarks.is_empty() => {
+            Budget::from_bookmarks(&report.bookmarks, report.pages, excludes)
+        }
+        _ => Budget::read(output, excludes),
+    };
     let provenance = provenance_path(destination);
     let mut record = Provenance::new(inputs, made_by, output, pages);
     record.budget = budget.clone();

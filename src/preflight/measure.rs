@@ -35,6 +35,9 @@ pub struct Measurement {
     /// Pages whose text could not be read in full (the content could not be parsed, so the
     /// page's lines may be partial), with the reason.
     pub warnings: Vec<String>,
+    /// The top-level bookmarks, title and position in pages, for the page budget.
+    #[serde(skip)]
+    pub bookmarks: Vec<(String, f64)>,
 }
 
 /// One page.
@@ -238,7 +241,9 @@ pub fn measure(pdf: &[u8]) -> Result<Measurement> {
             lines,
         });
     }
-    Ok(summarise(pages, fonts.list, hist, links, warnings))
+    let mut measurement = summarise(pages, fonts.list, hist, links, warnings);
+    measurement.bookmarks = crate::pipeline::budget::bookmarks(&doc);
+    Ok(measurement)
 }
 
 pub(super) fn round2(v: f64) -> f64 {
@@ -463,5 +468,6 @@ fn summarise(
         spacing,
         links,
         warnings,
+        bookmarks: Vec::new(),
     }
 }

@@ -123,6 +123,9 @@ pub struct Report {
     /// Each page's text, for [`Report::find`]; not serialised.
     #[serde(skip)]
     pub text: Vec<String>,
+    /// The top-level bookmarks, for the page budget; not serialised.
+    #[serde(skip)]
+    pub bookmarks: Vec<(String, f64)>,
 }
 
 /// The paper a PDF is on.
@@ -257,6 +260,7 @@ pub fn preflight(measurement: &Measurement, rules: &Rules) -> Report {
         failures,
         notes,
         text: measurement.pages.iter().map(|p| p.text()).collect(),
+        bookmarks: measurement.bookmarks.clone(),
     }
 }
 
