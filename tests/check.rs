@@ -472,3 +472,38 @@ fn own_knowledge_claimed_but_never_marked_is_warned() {
     ]);
     assert_eq!(codes(&case), (vec![], 0));
 }
+
+#[test]
+fn a_template_that_fails_on_the_case_names_its_file_and_line() {
+    let (dir, case) = fixture(&[]);
+    let partials = dir.path().join("report-templates/expert-report/partials");
+    std::fs::create_dir_all(&partials).unwrap();
+    let cover = std::fs::read_to_string(
+        repo().join("report-templates/expert-report/partials/cover.typ.hbs"),
+    )
+    .unwrap();
+    let lines = cover.lines().count();
+    std::fs::write(
+        partials.join("cover.typ.hbs"),
+        format!("{cover}{{{{no_such_value}}}}\n"),
+    )
+    .unwrap();
+    let output = run(witness().arg("check").arg(&case).args(["--format", "json"]));
+    assert_eq!(output.status.code(), Some(1));
+    let findings: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let e004: Vec<&serde_json::Value> = findings.iter().filter(|f| f["code"] == "E004").collect();
+    assert_eq!(e004.len(), 1, "{findings:?}");
+    assert!(
+        e004[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("expert-report/partials/cover.typ.hbs"),
+        "{:?}",
+        e004[0]
+    );
+    assert_eq!(e004[0]["line"], lines + 1, "the line of the missing value");
+}

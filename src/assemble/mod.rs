@@ -45,6 +45,9 @@ pub struct Template {
     pub name: String,
     registry: Handlebars<'static>,
     static_files: Vec<(String, Vec<u8>)>,
+    /// Each registered template's file, by its Handlebars name, so that an error in filling
+    /// it names the file and line where it is.
+    sources: std::collections::HashMap<String, crate::load::tree::SourceText>,
 }
 
 impl Template {
@@ -100,6 +103,8 @@ impl Template {
                 })
         };
         register(&mut registry, "main", &main)?;
+        let mut sources = std::collections::HashMap::new();
+        sources.insert("main".to_string(), main.clone());
 
         let mut static_files = Vec::new();
         for folder in [COMMON.to_string(), name.to_string()] {
@@ -121,12 +126,14 @@ impl Template {
                     .read_text(&format!("{partials}/{file}"))?
                     .expect("listed");
                 register(&mut registry, partial, &source)?;
+                sources.insert(partial.to_string(), source);
             }
         }
         Ok(Self {
             name: name.to_string(),
             registry,
             static_files,
+            sources,
         })
     }
 
@@ -149,14 +156,23 @@ impl Template {
         }
         let main = self.registry.render("main", &context).map_err(|error| {
             let template = error.template_name.clone().unwrap_or_else(|| "main".into());
-            Diagnostic::error(
-                format!("report-templates/{}/{template}", self.name),
-                format!(
-                    "template failed at line {}: {}",
-                    error.line_no.unwrap_or(0),
-                    error.reason()
-                ),
-            )
+            let message = format!("template failed: {}", error.reason());
+            match self.sources.get(&template) {
+                // The template's own file, at the line Handlebars names.
+                Some(source) => {
+                    let span = error.line_no.map(|line| {
+                        let start: usize = source
+                            .text
+                            .split_inclusive('\n')
+                            .take(line.saturating_sub(1))
+                            .map(str::len)
+                            .sum();
+                        start..start + 1
+                    });
+                    Diagnostic::error(&source.path, message).at(source.text.clone(), span)
+                }
+                None => Diagnostic::error(format!("report-templates/{}", self.name), message),
+            }
         })?;
         let mut files = self.static_files.clone();
         let bibliography = &inputs.brief.bibliography;
