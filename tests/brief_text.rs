@@ -24,20 +24,6 @@ fn fixture_with(
     (dir, case)
 }
 
-/// The codes `witness check --format json` reports, and its exit code.
-fn codes(case: &Path) -> (Vec<String>, i32) {
-    let output = run(witness().arg("check").arg("--format").arg("json").arg(case));
-    let codes = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let finding: serde_json::Value = serde_json::from_str(line).unwrap();
-            finding["code"].as_str().unwrap().to_string()
-        })
-        .collect();
-    (codes, output.status.code().unwrap())
-}
-
 fn squeezed(text: &str) -> String {
     text.split_whitespace().collect()
 }
@@ -48,9 +34,9 @@ const FINAL: (&str, &str) = ("status = \"draft\"", "status = \"final\"");
 #[test]
 fn a_note_to_the_expert_is_shown_in_a_draft_and_refuses_a_final_report() {
     let (_dir, case) = fixture_with("surveillance", NOTE, &[]);
-    assert_eq!(codes(&case), (vec!["W150".to_string()], 0));
+    assert_eq!(check_codes(&case), (vec!["W150".to_string()], 0));
     let (dir, case) = fixture_with("surveillance", NOTE, &[FINAL]);
-    assert_eq!(codes(&case), (vec!["E150".to_string()], 1));
+    assert_eq!(check_codes(&case), (vec!["E150".to_string()], 1));
     let output = run(witness()
         .arg("render")
         .arg(&case)
@@ -78,14 +64,14 @@ fn a_note_to_the_expert_is_shown_in_a_draft_and_refuses_a_final_report() {
     assert!(text.contains("Check the 2026 figures before use."));
     // A quotation that is not an alert stays a quotation.
     let (_dir, case) = fixture_with("surveillance", "> An ordinary quotation.", &[FINAL]);
-    assert_eq!(codes(&case), (vec![], 0));
+    assert_eq!(check_codes(&case), (vec![], 0));
 }
 
 #[test]
 fn a_topic_link_becomes_the_sections_number_and_title() {
     let link = "The same law is used against bloggers ([the surveillance section](#surveillance)).";
     let (dir, case) = fixture_with("freedom-of-speech", link, &[]);
-    assert_eq!(codes(&case), (vec![], 0));
+    assert_eq!(check_codes(&case), (vec![], 0));
     let pdf = render(&case, &dir.path().join("out"), &[]);
     let text = pdf_text(&pdf);
     // The number the report gives the surveillance heading, read from its own contents.
@@ -111,7 +97,7 @@ fn a_topic_link_becomes_the_sections_number_and_title() {
 fn a_link_to_a_topic_the_report_leaves_out_is_an_error_unless_optional() {
     let plain = "Minorities fare worse ([the minorities section](#minorities)).";
     let (_dir, case) = fixture_with("freedom-of-speech", plain, &[]);
-    assert_eq!(codes(&case), (vec!["E151".to_string()], 1));
+    assert_eq!(check_codes(&case), (vec!["E151".to_string()], 1));
     let output = run(witness().arg("check").arg(&case));
     assert!(
         stderr(&output).contains("(#minorities?)"),
@@ -121,13 +107,13 @@ fn a_link_to_a_topic_the_report_leaves_out_is_an_error_unless_optional() {
 
     let optional = "The same holds for [ethnic minorities](#minorities?).";
     let (dir, case) = fixture_with("freedom-of-speech", optional, &[]);
-    assert_eq!(codes(&case), (vec![], 0));
+    assert_eq!(check_codes(&case), (vec![], 0));
     let pdf = render(&case, &dir.path().join("out"), &[]);
     assert!(squeezed(&pdf_text(&pdf)).contains("Thesameholdsforethnicminorities."));
 
     let nowhere = "See [elsewhere](#no-such-topic).";
     let (_dir, case) = fixture_with("freedom-of-speech", nowhere, &[]);
-    assert_eq!(codes(&case), (vec!["E151".to_string()], 1));
+    assert_eq!(check_codes(&case), (vec!["E151".to_string()], 1));
 }
 
 #[test]
@@ -138,7 +124,7 @@ fn words_about_this_brief_are_warned_about() {
         &[],
     );
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec!["W152".to_string()], 0),
         "one finding, not two"
     );

@@ -7,29 +7,9 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// Runs `witness check --format json` and returns the codes found and the exit code.
-fn codes(case: &Path) -> (Vec<String>, i32) {
-    let output = run(witness().arg("check").arg("--format").arg("json").arg(case));
-    let codes = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| {
-            let object: serde_json::Value =
-                serde_json::from_str(line).expect("one JSON object per line");
-            for key in [
-                "severity", "file", "line", "column", "field", "message", "help",
-            ] {
-                assert!(object.get(key).is_some(), "{key} in {line}");
-            }
-            object["code"].as_str().unwrap().to_string()
-        })
-        .collect();
-    (codes, output.status.code().unwrap())
-}
-
 fn triggers(replacements: &[(&str, &str)], expected: &str) {
     let (_dir, case) = fixture(replacements);
-    let (found, status) = codes(&case);
+    let (found, status) = check_codes(&case);
     assert_eq!(found, [expected], "exactly {expected}");
     assert_eq!(status, if expected.starts_with('E') { 1 } else { 0 });
 }
@@ -37,13 +17,13 @@ fn triggers(replacements: &[(&str, &str)], expected: &str) {
 #[test]
 fn the_fixture_and_the_examples_are_clean_of_errors() {
     let (_dir, case) = fixture(&[]);
-    assert_eq!(codes(&case), (vec![], 0));
+    assert_eq!(check_codes(&case), (vec![], 0));
     for example in [
         "kyrgyzstan-journalist",
         "kyrgyzstan-uzbek-minority",
         "uzbekistan-karakalpak-us",
     ] {
-        let (found, status) = codes(&repo().join("examples").join(example).join("case.toml"));
+        let (found, status) = check_codes(&repo().join("examples").join(example).join("case.toml"));
         assert_eq!(status, 0, "{example}: {found:?}");
         assert!(
             found.iter().all(|c| c.starts_with('W')),
@@ -184,7 +164,7 @@ fn currency_rules_warn_in_drafts_and_fail_final_reports() {
     // History is background: its old sources are expected, so no W302 for it.
     let (_dir, case) = fixture(&[("status = \"draft\"", "status = \"final\"")]);
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec![], 0),
         "old sources in the history section are fine"
     );
@@ -241,7 +221,7 @@ fn fit_and_length_rules() {
         "{\"pages\": 27}",
     )
     .unwrap();
-    let (found, status) = codes(&case);
+    let (found, status) = check_codes(&case);
     assert_eq!((found, status), (vec!["W401".to_string()], 0));
 }
 
@@ -307,7 +287,7 @@ fn a_case_bad_in_ten_ways_gives_ten_precise_diagnostics() {
             "",
         ),
     ]);
-    let (mut found, status) = codes(&case);
+    let (mut found, status) = check_codes(&case);
     found.sort();
     assert_eq!(
         found,
@@ -342,7 +322,7 @@ fn an_unsigned_report_is_warned_in_a_draft_and_refused_final() {
 #[test]
 fn a_final_report_on_an_illustrative_brief_is_refused() {
     let (dir, case) = fixture(&[("status = \"draft\"", "status = \"final\"")]);
-    assert_eq!(codes(&case), (vec![], 0), "final on a verified brief");
+    assert_eq!(check_codes(&case), (vec![], 0), "final on a verified brief");
     let brief = dir.path().join("country-briefs/testland/brief.toml");
     let text = std::fs::read_to_string(&brief).unwrap();
     std::fs::write(
@@ -350,7 +330,7 @@ fn a_final_report_on_an_illustrative_brief_is_refused() {
         text.replace("illustrative = false", "illustrative = true"),
     )
     .unwrap();
-    assert_eq!(codes(&case), (vec!["E130".to_string()], 1));
+    assert_eq!(check_codes(&case), (vec!["E130".to_string()], 1));
     let output = run(witness().arg("check").arg(&case));
     assert!(
         stderr(&output).contains("set `illustrative = false` in its brief.toml"),
@@ -368,7 +348,7 @@ fn a_final_report_on_an_illustrative_brief_is_refused() {
         text.replace("illustrative = false", "illustrative = true"),
     )
     .unwrap();
-    assert_eq!(codes(&draft), (vec![], 0));
+    assert_eq!(check_codes(&draft), (vec![], 0));
 }
 
 /// The fixture with `from` replaced by `to` in the brief's bibliography.
@@ -398,7 +378,7 @@ fn dates_that_hold_together() {
     );
     let (_dir, case) = with_sources(&[], accessed_late.0, accessed_late.1);
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec!["W303".to_string()], 0),
         "a draft is warned"
     );
@@ -408,14 +388,14 @@ fn dates_that_hold_together() {
         accessed_late.1,
     );
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec!["E303".to_string()], 1),
         "a final report is refused"
     );
 
     let (_dir, case) = with_sources(&[], "date: 2026-02-01", "date: 2026");
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec!["W305".to_string()], 0),
         "a web source dated by its year"
     );
@@ -426,7 +406,7 @@ fn dates_that_hold_together() {
         "value: https://example.org/2026/03/05/a\n",
     );
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec!["W306".to_string()], 0),
         "its URL says another day"
     );
@@ -449,7 +429,7 @@ fn dates_that_hold_together() {
         .to_string();
     std::fs::write(&section, text.replacen(&line, "reviewed = 2026-11-02", 1)).unwrap();
     assert_eq!(
-        codes(&case),
+        check_codes(&case),
         (vec!["W304".to_string()], 0),
         "a section reviewed after the report"
     );
@@ -470,7 +450,7 @@ fn own_knowledge_claimed_but_never_marked_is_warned() {
             "The applicant's site was blocked.\n\n[own knowledge] I saw the blocked page in 2026.",
         ),
     ]);
-    assert_eq!(codes(&case), (vec![], 0));
+    assert_eq!(check_codes(&case), (vec![], 0));
 }
 
 #[test]

@@ -89,13 +89,7 @@ impl Template {
                 .register_template_string(name, source.text.as_ref())
                 .map_err(|error| {
                     let span = error.pos().map(|(line, column)| {
-                        let start: usize = source
-                            .text
-                            .split_inclusive('\n')
-                            .take(line.saturating_sub(1))
-                            .map(str::len)
-                            .sum();
-                        let at = start + column.saturating_sub(1);
+                        let at = line_start(&source.text, line) + column.saturating_sub(1);
                         at..at + 1
                     });
                     Diagnostic::error(&source.path, format!("template error: {}", error.reason()))
@@ -161,12 +155,7 @@ impl Template {
                 // The template's own file, at the line Handlebars names.
                 Some(source) => {
                     let span = error.line_no.map(|line| {
-                        let start: usize = source
-                            .text
-                            .split_inclusive('\n')
-                            .take(line.saturating_sub(1))
-                            .map(str::len)
-                            .sum();
+                        let start = line_start(&source.text, line);
                         start..start + 1
                     });
                     Diagnostic::error(&source.path, message).at(source.text.clone(), span)
@@ -193,6 +182,14 @@ impl Template {
         files.extend(extra_files);
         Ok(Assembly { main, files })
     }
+}
+
+/// The byte offset at which 1-based `line` of `text` starts.
+fn line_start(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }
 
 /// `{{typst-string value}}`: the value as a Typst string literal, for use in code.

@@ -303,3 +303,23 @@ pub fn fixture(replacements: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&case, text).unwrap();
     (dir, case)
 }
+
+/// Runs `witness check --format json` and returns the codes found and the exit code.
+pub fn check_codes(case: &Path) -> (Vec<String>, i32) {
+    let output = run(witness().arg("check").arg("--format").arg("json").arg(case));
+    let codes = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let object: serde_json::Value =
+                serde_json::from_str(line).expect("one JSON object per line");
+            for key in [
+                "severity", "file", "line", "column", "field", "message", "help",
+            ] {
+                assert!(object.get(key).is_some(), "{key} in {line}");
+            }
+            object["code"].as_str().unwrap().to_string()
+        })
+        .collect();
+    (codes, output.status.code().unwrap())
+}
