@@ -5,19 +5,11 @@
 //! A code is a letter `E` (error) or `W` (warning) and three digits. `Diagnostic::with_code`
 //! takes a `&'static str`, so every code is written out in src/ as a string literal, either
 //! at the rule (`.with_code("E101")`) or where one code becomes another (`check::staleness`
-//! turns `"E301"` into `"W301"`). The codes witness can emit are therefore the literals of
-//! that shape in src/, outside comments and `#[cfg(test)]` modules, less [`NEVER_EMITTED`].
+//! is told to downgrade `"E301"` to `"W301"`). The codes witness can emit are therefore the
+//! literals of that shape in src/, outside comments and `#[cfg(test)]` modules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Literals of a code's shape in src/ that no run can produce, and why. Each must still be in
-/// src/ (or the entry is stale) and must have no section in checks.md.
-const NEVER_EMITTED: &[(&str, &str)] = &[(
-    "W300",
-    "the fallback in check::staleness for a diagnostic without a code; \
-     its only callers, in src/check/sources.rs, pass E301 and E302",
-)];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -223,11 +215,7 @@ fn codes_in_source() -> BTreeMap<String, BTreeSet<String>> {
 
 /// The codes witness can emit.
 fn emitted() -> BTreeSet<String> {
-    let never: Vec<&str> = NEVER_EMITTED.iter().map(|(code, _)| *code).collect();
-    codes_in_source()
-        .into_keys()
-        .filter(|code| !never.contains(&code.as_str()))
-        .collect()
+    codes_in_source().into_keys().collect()
 }
 
 /// The lines of a Markdown file outside fenced code blocks.
@@ -402,42 +390,6 @@ fn the_summary_table_lists_every_section_and_its_links_resolve() {
         broken.is_empty(),
         "links to headings docs/checks.md does not have: {}",
         broken.join(", ")
-    );
-}
-
-#[test]
-fn the_codes_witness_never_emits_are_still_in_src_and_only_staleness_can_fall_back() {
-    let sources = codes_in_source();
-    let documented = codes_with_a_section(&checks_md());
-    for (code, why) in NEVER_EMITTED {
-        assert!(
-            sources.contains_key(*code),
-            "{code} is no longer in src/: remove it from NEVER_EMITTED ({why})"
-        );
-        assert!(
-            !documented.contains(*code),
-            "{code} has a section in docs/checks.md, but no run can emit it ({why})"
-        );
-    }
-    // W300 stays unreachable only while every caller of check::staleness passes a coded
-    // diagnostic. A new caller is a reason to look again.
-    let mut callers = Vec::new();
-    let root = repo();
-    for file in rust_files(&root.join("src")) {
-        let text = read(&file);
-        let calls = text.matches("staleness(").count() - text.matches("fn staleness(").count();
-        if calls > 0 {
-            callers.push((
-                file.strip_prefix(&root).unwrap().display().to_string(),
-                calls,
-            ));
-        }
-    }
-    assert_eq!(
-        callers,
-        [("src/check/sources.rs".to_string(), 2)],
-        "check::staleness has new callers: make sure each passes a diagnostic coded E301 or \
-         E302, or W300 can be emitted and needs a section in docs/checks.md"
     );
 }
 

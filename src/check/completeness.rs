@@ -281,7 +281,7 @@ pub fn page_limit(
     let has = |kind: &str| {
         budget.is_some_and(|b| {
             b.parts.iter().any(|p| {
-                p.counted && p.pages > 0.0 && crate::pipeline::budget::kind_of(&p.title) == kind
+                p.counted && p.pages > 0.0 && crate::pipeline::budget::kind(&p.title) == kind
             })
         })
     };

@@ -69,20 +69,21 @@ pub fn check_with(inputs: &Inputs, settings: &Settings) -> Diagnostics {
     Diagnostics(found)
 }
 
-/// Stale material is an error in a final report (unless allowed) and a warning in a draft.
-fn staleness(inputs: &Inputs, settings: &Settings, diagnostic: Diagnostic) -> Diagnostic {
+/// Stale material is an error in a final report (unless allowed) and a warning, coded
+/// `warning_code`, in a draft.
+fn staleness(
+    inputs: &Inputs,
+    settings: &Settings,
+    diagnostic: Diagnostic,
+    warning_code: &'static str,
+) -> Diagnostic {
     let is_final = inputs.case.case.report.status == Status::Final;
     if is_final && !settings.allow_stale {
         diagnostic.with_help_suffix(
             "a final report may not rely on stale material; pass --allow-stale to accept it",
         )
     } else {
-        let code = match diagnostic.code {
-            Some("E301") => "W301",
-            Some("E302") => "W302",
-            other => other.unwrap_or("W300"),
-        };
-        diagnostic.into_warning().with_code(code)
+        diagnostic.into_warning().with_code(warning_code)
     }
 }
 

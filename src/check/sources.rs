@@ -234,7 +234,7 @@ fn check_currency(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnost
             .with_field("reviewed")
             .at(section.text.clone(), at.map(|a| a..a + 8))
             .with_help("review the section against current sources and update `reviewed`");
-            found.push(staleness(inputs, settings, diagnostic));
+            found.push(staleness(inputs, settings, diagnostic, "W301"));
         }
         if inputs.catalogue.background.contains(&topic) {
             continue;
@@ -266,7 +266,7 @@ fn check_currency(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnost
             .with_code("E302")
             .at(section.text.clone(), Some(0..3))
             .with_help("country information must be current: add a recent source for these conditions");
-            found.push(staleness(inputs, settings, diagnostic));
+            found.push(staleness(inputs, settings, diagnostic, "W302"));
         }
     }
 }

@@ -201,15 +201,6 @@ impl Prepared {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
     }
-
-    /// The forced errors, for a [`Failed`] report.
-    fn forced_errors(&self) -> Vec<Diagnostic> {
-        self.findings
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect()
-    }
 }
 
 /// Gates, assembles and decides the destination. `extension` is the back-end's output kind.
@@ -321,7 +312,7 @@ pub fn execute(
         Ok(checked) => checked,
         Err(error) => {
             let _ = std::fs::remove_file(&produced.file);
-            return Err(forced(&prepared.forced_errors(), error));
+            return Err(forced(&prepared.findings, error));
         }
     };
     let verified = verifying.elapsed();
@@ -467,24 +458,6 @@ fn placeholders_in_print(measurement: &preflight::Measurement) -> Vec<String> {
         }
     }
     found
-}
-
-/// Loads a case file and runs it through [`run`] as one PDF: `witness render CASE`.
-pub fn render_case(case_path: &Path, backend: &dyn Backend, options: &Options) -> Result<Rendered> {
-    let inputs = crate::load::load(case_path)?;
-    let template = load_template(&inputs)?;
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    run(
-        &inputs,
-        &template,
-        backend,
-        options,
-        Control {
-            stop: &stop,
-            threads: None,
-        },
-        None,
-    )
 }
 
 /// Refuses an output path that cannot be a file, in words rather than an OS error number.

@@ -242,7 +242,7 @@ pub fn measure(pdf: &[u8]) -> Result<Measurement> {
         });
     }
     let mut measurement = summarise(pages, fonts.list, hist, links, warnings);
-    measurement.bookmarks = crate::pipeline::budget::bookmarks(&doc);
+    measurement.bookmarks = super::outline::bookmarks(&doc);
     Ok(measurement)
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use super::{Built, DIAGNOSTICS_GAP, Message, Notice, Sent, Session, Trigger, typeset_main};
+use super::{Built, DIAGNOSTICS_GAP, Message, Notice, Sent, Session, Trigger};
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
 use crate::load::case::Status;
@@ -192,9 +192,15 @@ impl Session {
     pub(super) fn explain(&self, line: &str, build: &Path) -> String {
         let source = self
             .written
-            .get(typeset_main())
+            .get(crate::assemble::MAIN)
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        typeset::explain_line(line, build, typeset_main(), &source, self.options.keep_typ)
+        typeset::explain_line(
+            line,
+            build,
+            crate::assemble::MAIN,
+            &source,
+            self.options.keep_typ,
+        )
     }
 }

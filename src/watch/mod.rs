@@ -421,7 +421,7 @@ impl Session {
         // typst recompiles when a file it read changes. A changed static file that the report
         // does not read would then go unnoticed and leave witness waiting, so main.typ, which
         // typst always reads, is renamed in anew whenever anything changed.
-        let main = (typeset_main(), prepared.assembly.main.as_bytes());
+        let main = (crate::assemble::MAIN, prepared.assembly.main.as_bytes());
         for (name, bytes) in changed.iter().filter(|(n, _)| *n != main.0).chain([&main]) {
             write::atomic_write(&build.join(name), bytes)?;
             self.written.insert(name.to_string(), bytes.to_vec());
@@ -491,7 +491,7 @@ impl Session {
         self.generation += 1;
         let job = Job {
             build_folder: build,
-            main: typeset_main(),
+            main: crate::assemble::MAIN,
             output: &build.join(TYPESET_PDF),
             settings,
             timeout: self.options.timeout,
@@ -506,10 +506,6 @@ impl Session {
         )?);
         Ok(true)
     }
-}
-
-fn typeset_main() -> &'static str {
-    crate::assemble::MAIN
 }
 
 /// Which file events can change an input: not reads, and not metadata such as access times.
