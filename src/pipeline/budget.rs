@@ -44,12 +44,12 @@ impl Budget {
     /// The budget of `pdf`, or `None` when it has no bookmarks to read parts from. Parts
     /// whose kind (`appendices`, `bibliography`) is in `excludes` do not count.
     pub fn read(pdf: &[u8], excludes: &[String]) -> Option<Self> {
-        let document = lopdf::Document::load_mem(pdf).ok()?;
-        let total = document.get_pages().len();
-        Self::from_bookmarks(&crate::preflight::bookmarks(&document), total, excludes)
+        let (bookmarks, total) = crate::preflight::read_bookmarks(pdf)?;
+        Self::from_bookmarks(&bookmarks, total, excludes)
     }
 
-    /// The budget from a PDF's top-level bookmarks (title and position, from [`bookmarks`])
+    /// The budget from a PDF's top-level bookmarks (title and position, as
+    /// [`crate::preflight::read_bookmarks`] gives them)
     /// and its page count: the preflight has read them already, so the file is not parsed
     /// twice.
     pub fn from_bookmarks(

@@ -1,15 +1,17 @@
 //! Measures a typst-made PDF for what a tribunal's formatting rules are about: paper, text
 //! sizes, line spacing, links, and the text itself.
 //!
-//! lopdf reads the page tree, fonts and annotations, and [`super::walk`] follows each page's
-//! content stream through the text state machine to place every glyph; [`super::widths`]
-//! gives the fonts' widths, metrics and text.
+//! hayro-syntax reads the page tree, fonts and annotations (lazily: only the objects asked
+//! for are parsed, so the tagged PDF's structure tree costs nothing), and [`super::walk`]
+//! follows each page's content stream through the text state machine to place every glyph;
+//! [`super::widths`] gives the fonts' widths, metrics and text.
 
 use std::collections::BTreeMap;
 use std::panic::catch_unwind;
 
 use anyhow::{Context, Result, anyhow};
-use lopdf::{Dictionary, Document, Object};
+use hayro_syntax::Pdf;
+use hayro_syntax::object::{Dict, Name, String as PdfString};
 use serde::Serialize;
 
 use super::widths::{Fonts, Glyph};
@@ -202,25 +204,19 @@ pub fn measure_file(path: &std::path::Path) -> Result<Measurement> {
 
 /// Measures a PDF held in memory.
 pub fn measure(pdf: &[u8]) -> Result<Measurement> {
-    let doc = catch_unwind(|| Document::load_mem(pdf))
-        .map_err(|_| anyhow!("lopdf panicked while parsing the PDF"))?
-        .context("parsing the PDF")?;
+    let doc = open(pdf)?;
     let mut fonts = Fonts::default();
     let (mut pages, mut links, warnings) = (Vec::new(), Vec::new(), Vec::new());
     let mut hist = BTreeMap::new();
-    for (number, id) in doc.get_pages() {
-        let dict = doc.get_dictionary(id)?;
-        let mb = inherited(&doc, dict, b"MediaBox").map_or(vec![], |o| nums(&doc, o));
-        let (width, height) = match mb[..] {
-            [x0, y0, x1, y1] => (round2((x1 - x0).abs()), round2((y1 - y0).abs())),
-            _ => (0.0, 0.0),
-        };
-        for annot in get(&doc, dict, b"Annots")
-            .and_then(|a| a.as_array().ok())
-            .into_iter()
-            .flatten()
-        {
-            if let Some((uri, rect)) = uri_link(&doc, annot) {
+    for (page, number) in doc.pages().iter().zip(1..) {
+        let media = page.media_box();
+        let (width, height) = (
+            round2((media.x1 - media.x0).abs()),
+            round2((media.y1 - media.y0).abs()),
+        );
+        let annotations = page.raw().get::<hayro_syntax::object::Array>(b"Annots");
+        for annot in annotations.iter().flat_map(|a| a.iter::<Dict>()) {
+            if let Some((uri, rect)) = uri_link(&annot) {
                 links.push(Link {
                     page: number,
                     uri,
@@ -229,9 +225,8 @@ pub fn measure(pdf: &[u8]) -> Result<Measurement> {
             }
         }
         let mut glyphs = Vec::new();
-        if let Some(res) = inherited(&doc, dict, b"Resources").and_then(|o| o.as_dict().ok()) {
-            let content = doc.get_page_content(id).unwrap_or_default();
-            super::walk::page_glyphs(&doc, &content, res, &mut fonts, &mut glyphs);
+        if let Some(content) = page.page_stream() {
+            super::walk::page_glyphs(content, page.resources(), &mut fonts, &mut glyphs);
         }
         let lines = build_lines(glyphs, &mut hist);
         pages.push(Page {
@@ -246,6 +241,14 @@ pub fn measure(pdf: &[u8]) -> Result<Measurement> {
     Ok(measurement)
 }
 
+/// The PDF parsed, or why it could not be.
+pub(super) fn open(pdf: &[u8]) -> Result<Pdf> {
+    // A parser's panic on a malformed file is a failed read-back, not a crashed render.
+    catch_unwind(|| Pdf::new(pdf.to_vec()))
+        .map_err(|_| anyhow!("the PDF parser panicked while reading the PDF"))?
+        .map_err(|e| anyhow!("parsing the PDF: {e:?}"))
+}
+
 pub(super) fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
@@ -255,41 +258,14 @@ pub(super) fn key(size: f64) -> i64 {
     (size * 100.0).round() as i64
 }
 
-/// `dict[key]` with references followed.
-pub(super) fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-    Some(doc.dereference(dict.get(key).ok()?).ok()?.1)
-}
-
-pub(super) fn nums(doc: &Document, o: &Object) -> Vec<f64> {
-    let items = o.as_array().map_or(&[][..], |a| &a[..]);
-    items.iter().filter_map(|v| num(doc, v)).collect()
-}
-
-pub(super) fn num(doc: &Document, o: &Object) -> Option<f64> {
-    doc.dereference(o).ok()?.1.as_float().ok().map(f64::from)
-}
-
-/// Resolves `key` on a page, walking /Parent as the PDF spec's inheritance says.
-fn inherited<'a>(doc: &'a Document, mut dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-    for _ in 0..32 {
-        if dict.has(key) {
-            return get(doc, dict, key);
-        }
-        dict = get(doc, dict, b"Parent")?.as_dict().ok()?;
-    }
-    None
-}
-
-fn uri_link(doc: &Document, annot: &Object) -> Option<(String, Vec<f64>)> {
-    let annot = doc.dereference(annot).ok()?.1.as_dict().ok()?;
-    let action = get(doc, annot, b"A")?.as_dict().ok()?;
-    let is =
-        |d: &Dictionary, k: &[u8], v: &[u8]| d.get(k).and_then(Object::as_name).ok() == Some(v);
-    if !is(annot, b"Subtype", b"Link") || !is(action, b"S", b"URI") {
+fn uri_link(annot: &Dict) -> Option<(String, Vec<f64>)> {
+    let action = annot.get::<Dict>(b"A")?;
+    let is = |d: &Dict, k: &[u8], v: &[u8]| d.get::<Name>(k).is_some_and(|n| &*n == v);
+    if !is(annot, b"Subtype", b"Link") || !is(&action, b"S", b"URI") {
         return None;
     }
-    let uri = String::from_utf8_lossy(get(doc, action, b"URI")?.as_str().ok()?).into_owned();
-    let rect = get(doc, annot, b"Rect").map_or(vec![], |r| nums(doc, r));
+    let uri = String::from_utf8_lossy(action.get::<PdfString>(b"URI")?.as_bytes()).into_owned();
+    let rect = annot.get::<Vec<f64>>(b"Rect").unwrap_or_default();
     Some((uri, rect.into_iter().map(round2).collect()))
 }
 

@@ -12,7 +12,7 @@ mod tests;
 pub use measure::{
     FontInfo, Found, Line, Link, Measurement, Page, Smallest, Spacing, measure, measure_file,
 };
-pub use outline::bookmarks;
+pub use outline::read_bookmarks;
 pub use rules::{
     Failure, LineSpacing, MIN_SPACING_SAMPLES, PAPER_TOLERANCE, PageSize, Paper, Report, Rules,
     SIZE_TOLERANCE, SPACING_TOLERANCE, preflight,

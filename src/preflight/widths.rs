@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use hayro_syntax::object::{Array, Dict, Name, Object, ObjectIdentifier, Stream};
 
-use super::measure::{FontInfo, get, num, nums};
+use super::measure::FontInfo;
 
 /// Per font: name and metrics, glyph widths (per 1000) if it is a Type0 font with 2-byte
 /// Identity encoding, and its /ToUnicode map.
@@ -17,7 +17,7 @@ pub(super) struct Fonts {
     widths: Vec<Option<(f64, HashMap<u32, f64>)>>,
     /// Each font's /ToUnicode map: code to text.
     unicode: Vec<HashMap<u32, String>>,
-    by_id: HashMap<ObjectId, usize>,
+    by_id: HashMap<ObjectIdentifier, usize>,
 }
 
 impl Fonts {
@@ -38,43 +38,35 @@ impl Fonts {
     }
 
     /// The font's index, reading it the first time it is met.
-    pub(super) fn index(&mut self, doc: &Document, obj: &Object) -> Option<usize> {
-        let id = obj.as_reference().ok();
+    pub(super) fn index(&mut self, font: &Dict) -> Option<usize> {
+        let id = font.obj_id();
         if let Some(i) = id.and_then(|id| self.by_id.get(&id)) {
             return Some(*i);
         }
-        let font = doc.dereference(obj).ok()?.1.as_dict().ok()?;
         // Type0 fonts keep widths and descriptor in their (single) descendant CIDFont.
-        let descendant =
-            get(doc, font, b"DescendantFonts").and_then(|d| d.as_array().ok()?.first());
-        let cid = descendant.and_then(|d| doc.dereference(d).ok()?.1.as_dict().ok());
-        let holder = cid.unwrap_or(font);
-        let name = get(doc, holder, b"BaseFont")
-            .and_then(|n| n.as_name().ok())
-            .unwrap_or(b"");
-        let name = String::from_utf8_lossy(name);
+        let cid = font
+            .get::<Array>(b"DescendantFonts")
+            .and_then(|d| d.iter::<Dict>().next());
+        let holder = cid.as_ref().unwrap_or(font);
+        let name = holder.get::<Name>(b"BaseFont");
+        let name = String::from_utf8_lossy(name.as_deref().unwrap_or(b""));
         let name = match name.split_once('+') {
             Some((tag, rest)) if tag.len() == 6 => rest.to_string(),
             _ => name.into_owned(),
         };
-        let desc = get(doc, holder, b"FontDescriptor").and_then(|d| d.as_dict().ok());
-        let metric = |k: &[u8]| num(doc, desc?.get(k).ok()?);
+        let descriptor = holder.get::<Dict>(b"FontDescriptor");
+        let metric = |k: &[u8]| descriptor.as_ref()?.get::<f64>(k);
         let (ascent, descent) = (metric(b"Ascent"), metric(b"Descent"));
         self.list.push(FontInfo {
             name,
             ascent,
             descent,
         });
-        self.widths
-            .push(cid.and_then(|cid| cid_widths(doc, font, cid)));
-        let map = get(doc, font, b"ToUnicode")
-            .and_then(|m| m.as_stream().ok())
-            .map(|stream| {
-                let data = stream
-                    .decompressed_content()
-                    .unwrap_or_else(|_| stream.content.clone());
-                to_unicode(&String::from_utf8_lossy(&data))
-            })
+        self.widths.push(cid.and_then(|cid| cid_widths(font, &cid)));
+        let map = font
+            .get::<Stream>(b"ToUnicode")
+            .and_then(|stream| stream.decoded().ok())
+            .map(|data| to_unicode(&String::from_utf8_lossy(&data)))
             .unwrap_or_default();
         self.unicode.push(map);
         if let Some(id) = id {
@@ -147,34 +139,29 @@ fn to_unicode(cmap: &str) -> HashMap<u32, String> {
 }
 
 /// `(/DW, /W)` of a CIDFont whose Type0 parent uses Identity-H or Identity-V.
-fn cid_widths(
-    doc: &Document,
-    font: &Dictionary,
-    cid: &Dictionary,
-) -> Option<(f64, HashMap<u32, f64>)> {
-    let enc = font.get(b"Encoding").and_then(Object::as_name).ok()?;
-    if enc != b"Identity-H" && enc != b"Identity-V" {
+fn cid_widths(font: &Dict, cid: &Dict) -> Option<(f64, HashMap<u32, f64>)> {
+    let encoding = font.get::<Name>(b"Encoding")?;
+    if &*encoding != b"Identity-H" && &*encoding != b"Identity-V" {
         return None;
     }
-    let default = get(doc, cid, b"DW")
-        .and_then(|d| num(doc, d))
-        .unwrap_or(1000.0);
-    let (mut widths, mut i) = (HashMap::new(), 0);
-    let w = get(doc, cid, b"W")
-        .and_then(|w| w.as_array().ok())
-        .map_or(&[][..], |a| &a[..]);
-    while i + 1 < w.len() {
-        let first = num(doc, &w[i])? as u32;
-        if let Object::Array(list) = doc.dereference(&w[i + 1]).ok()?.1 {
-            widths.extend(
-                nums(doc, &Object::Array(list.clone()))
-                    .into_iter()
-                    .zip(first..)
-                    .map(|(w, c)| (c, w)),
-            );
+    let default = cid.get::<f64>(b"DW").unwrap_or(1000.0);
+    let mut widths = HashMap::new();
+    let items: Vec<Object> = cid
+        .get::<Array>(b"W")
+        .map(|w| w.iter::<Object>().collect())
+        .unwrap_or_default();
+    let number = |o: &Object| match o {
+        Object::Number(n) => Some(n.as_f64()),
+        _ => None,
+    };
+    let mut i = 0;
+    while i + 1 < items.len() {
+        let first = number(&items[i])? as u32;
+        if let Object::Array(list) = &items[i + 1] {
+            widths.extend(list.iter::<f64>().zip(first..).map(|(w, c)| (c, w)));
             i += 2;
         } else {
-            let (last, width) = (num(doc, &w[i + 1])? as u32, num(doc, w.get(i + 2)?)?);
+            let (last, width) = (number(&items[i + 1])? as u32, number(items.get(i + 2)?)?);
             widths.extend((first..=last.min(first + 0xFFFF)).map(|c| (c, width)));
             i += 3;
         }
