@@ -720,7 +720,8 @@ fn watch_updates_the_pdf_after_each_edit_and_stops_cleanly() {
     // The check's finding, with its suggestion, comes before typst's own message, which
     // leads with the case line its text came from.
     watch.expect("did you mean `fh-fotn-2024`?");
-    watch.expect("example.toml:78 (analysis.surveillance): error: citation key");
+    // The line of the text that holds the citation, inside the field.
+    watch.expect("example.toml:79 (analysis.surveillance): error: citation key");
     assert_eq!(std::fs::read(&pdf).unwrap(), before);
     edit(&case, "[@fh-fotn-2042]", "[@fh-fotn-2024]");
     watch.expect("example.toml changed: wrote");

@@ -29,10 +29,10 @@
 //! field; each of its paragraphs in order, for prose and the brief (their paragraph numbers lie
 //! between). A field whose sentinels are not in the PDF at all is a failure too.
 //!
-//! **Where a string may be split.** Case prose is literal text in which only a blank line has
-//! a meaning, a new paragraph (docs/case-file.md), and paragraphs get numbers in the margin; so
-//! a string with a blank line is expected as its paragraphs, each found on its own. In
-//! single-line fields (questions, documents, names) a blank line is just white space.
+//! **Where a string may be split.** In the expert's own text (Markdown) and in a brief a blank
+//! line starts a new paragraph, and paragraphs get numbers in the margin; so a string with a
+//! blank line is expected as its paragraphs, each found on its own. In the literal fields
+//! (questions, documents, names) a blank line is just white space.
 //!
 //! **What is not generated.** Citation syntax (`[@key]`, the one other thing with a meaning in
 //! case text, tested in tests/render.rs) is filtered out, for briefs too: witness looks for
@@ -42,12 +42,16 @@
 //! font has a glyph for, and invisible format characters, which a PDF's text cannot carry.
 //! Strings are kept under a line's length so that line breaking cannot hyphenate them.
 //!
-//! **Brief Markdown.** A brief section *is* Markdown, so `*x*` there rightly becomes emphasis
-//! and could not be found as `*x*`. What must hold for briefs is that text whose Markdown
-//! meaning is plain text reaches the PDF literally, whatever Typst would make of it. So each
-//! string is written into the brief with every ASCII punctuation character backslash-escaped
-//! (CommonMark's own way to write it literally) and leading white space dropped from each line
-//! (which would otherwise make an indented code block), and the unescaped string is expected.
+//! **Two kinds of field.** A brief section and the expert's own text (analysis, answers,
+//! opinion, methodology, qualifications: docs/case-file.md) *are* Markdown, so `*x*` there
+//! rightly becomes emphasis and could not be found as `*x*`. What must hold for them is that
+//! text whose Markdown meaning is plain text reaches the PDF literally, whatever Typst would
+//! make of it. So each string is written into them with every ASCII punctuation character
+//! backslash-escaped (CommonMark's own way to write it literally) and leading white space
+//! dropped from each line (which would otherwise make an indented code block), and the
+//! unescaped string is expected. The literal fields (questions as put, documents, names)
+//! get the strings as they are, and must print every `*`, `>` and `#` of them; that Markdown
+//! keeps its meaning in the Markdown fields is tested in tests/markdown.rs.
 
 mod common;
 
@@ -292,7 +296,7 @@ fn layout(doc: &Document) -> Layout {
         .prose
         .iter()
         .zip(PROSE_FIELDS)
-        .map(|(strings, field)| bracket(field, strings, &|s| s.to_string()))
+        .map(|(strings, field)| bracket(field, strings, &markdown_literal))
         .collect();
     let brief = bracket("brief history.md", &doc.brief, &markdown_literal);
     let lines = doc
@@ -599,6 +603,8 @@ fn the_helpers_do_what_the_property_relies_on() {
             numbered: false,
             origin: "t".into(),
             first_line: 1,
+            field: None,
+            own_knowledge: false,
         },
     );
     assert!(

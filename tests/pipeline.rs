@@ -40,13 +40,9 @@ fn workspace(page_limit: u32) -> (tempfile::TempDir, PathBuf) {
 /// The Kyrgyz journalist's case folder (case, CV, signature) copied to `folder`, without
 /// its rendered output.
 fn copy_example(folder: &Path) {
-    std::fs::create_dir_all(folder).unwrap();
-    for entry in std::fs::read_dir(example_case().parent().unwrap()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::copy(&path, folder.join(path.file_name().unwrap())).unwrap();
-        }
-    }
+    // The whole folder: the case keeps a field's Markdown in a subfolder.
+    copy_tree(example_case().parent().unwrap(), folder);
+    let _ = std::fs::remove_dir_all(folder.join("out"));
 }
 
 /// A running `witness watch --format json`, read line by line.

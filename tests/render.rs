@@ -96,11 +96,21 @@ const HOSTILE: &[&str] = &[
 #[test]
 fn typst_syntax_in_case_text_is_printed_literally() {
     let dir = tempfile::tempdir().unwrap();
-    // Each string is a paragraph of its own, so line breaking never splits it. In a TOML
-    // multi-line basic string only the backslash needs escaping.
+    // Each string is a paragraph of its own, so line breaking never splits it. The analysis
+    // is Markdown, so each string is written as Markdown writes text literally (every ASCII
+    // punctuation mark backslash-escaped), then with each backslash doubled for TOML.
     let paragraphs: String = HOSTILE
         .iter()
-        .map(|s| format!("{}\n\n", s.replace('\\', "\\\\")))
+        .map(|s| {
+            let markdown: String = s
+                .chars()
+                .map(|c| match c {
+                    c if c.is_ascii_punctuation() => format!("\\{c}"),
+                    c => c.to_string(),
+                })
+                .collect();
+            format!("{}\n\n", markdown.replace('\\', "\\\\"))
+        })
         .collect();
     let case = example_variant(
         dir.path(),

@@ -81,6 +81,8 @@ pub fn markdown_document(data: &[u8], origin: &str) -> Option<String> {
         numbered: first & 0x80 == 0,
         origin: origin.to_string(),
         first_line: 1,
+        field: (first & 0x40 != 0).then(|| "analysis.speech".to_string()),
+        own_knowledge: first & 0x20 != 0,
     };
     Some(format!(
         "{MARKDOWN_PREAMBLE}{}",

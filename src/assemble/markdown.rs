@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use super::escape;
 use super::prose;
@@ -22,6 +24,12 @@ pub struct Settings {
     pub origin: String,
     /// Line of the file on which the Markdown starts (after front matter), 1-based.
     pub first_line: usize,
+    /// The case field the Markdown is (`analysis.speech`), named in origin comments after
+    /// the line; `None` for a brief section or the CV, whose file says what they are.
+    pub field: Option<String>,
+    /// Whether a paragraph opening with `[own knowledge]` is marked as resting on the
+    /// expert's own knowledge (PD35 3.2(4)); the expert's own text only.
+    pub own_knowledge: bool,
 }
 
 fn options() -> Options {
@@ -29,6 +37,7 @@ fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
 }
 
@@ -123,6 +132,9 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
         code: None,
         nesting: 0,
         wrapped: Vec::new(),
+        own_knowledge: false,
+        marker_pending: false,
+        in_link: 0,
     };
     for (event, range) in body {
         let starts_block = matches!(
@@ -140,6 +152,12 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
         );
         if writer.depth == 0 && starts_block {
             writer.origin_comment(range.start);
+        }
+        if settings.own_knowledge
+            && writer.depth == 0
+            && matches!(event, Event::Start(Tag::Paragraph))
+        {
+            writer.own_knowledge = opens_with_own_knowledge(&markdown[range.start..]);
         }
         writer.event(event);
     }
@@ -174,6 +192,20 @@ struct Writer<'a> {
     /// For each open Markdown tag that may wrap others: whether its Typst call was emitted
     /// (`false`: too deep, its content goes into the enclosing call instead).
     wrapped: Vec<bool>,
+    /// The paragraph being opened starts with [`prose::OWN_KNOWLEDGE`]: it is marked, and the
+    /// marker is taken off its first text.
+    own_knowledge: bool,
+    /// The marker is still to be taken off the paragraph's first text.
+    marker_pending: bool,
+    /// How many links enclose the current text: inside one, an address is not linked again.
+    in_link: usize,
+}
+
+/// Whether Markdown starting a paragraph opens with the own-knowledge marker.
+fn opens_with_own_knowledge(paragraph: &str) -> bool {
+    paragraph
+        .get(..prose::OWN_KNOWLEDGE.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prose::OWN_KNOWLEDGE))
 }
 
 /// The deepest nesting of Typst calls emitted; anything deeper keeps its text but not its
@@ -229,17 +261,28 @@ impl Writer<'_> {
     fn origin_comment(&mut self, offset: usize) {
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line = line + self.settings.first_line - 1;
+        let field = match &self.settings.field {
+            Some(field) => format!(" ({field})"),
+            None => String::new(),
+        };
         self.out.push_str(&format!(
-            "// origin: {}:{}\n",
+            "// origin: {}:{line}{}\n",
             escape::comment(&self.settings.origin),
-            line
+            escape::comment(&field)
         ));
     }
 
     fn flush_text(&mut self) {
         if !self.text.is_empty() {
-            let text = std::mem::take(&mut self.text);
-            prose::push_inline(&mut self.out, &text);
+            let mut text = std::mem::take(&mut self.text);
+            if std::mem::take(&mut self.marker_pending) && opens_with_own_knowledge(&text) {
+                text = text[prose::OWN_KNOWLEDGE.len()..].trim_start().to_string();
+            }
+            if self.in_link > 0 {
+                prose::push_inline(&mut self.out, &text);
+            } else {
+                push_autolinked(&mut self.out, &text);
+            }
         }
     }
 
@@ -352,10 +395,13 @@ impl Writer<'_> {
         match tag {
             Tag::Paragraph => {
                 if self.depth == 0 {
-                    self.out.push_str(if self.settings.numbered {
-                        "#np["
-                    } else {
-                        "#par["
+                    let own = std::mem::take(&mut self.own_knowledge);
+                    self.marker_pending = own;
+                    self.out.push_str(match (self.settings.numbered, own) {
+                        (true, false) => "#np[",
+                        (true, true) => "#np-own[",
+                        (false, false) => "#par[",
+                        (false, true) => "#par-own[",
                     });
                 }
             }
@@ -390,8 +436,21 @@ impl Writer<'_> {
             Tag::Item => self.out.push('['),
             Tag::Table(alignments) => {
                 self.depth += 1;
-                self.out
-                    .push_str(&format!("#table(columns: {}, ", alignments.len().max(1)));
+                // GFM's `:--`, `:-:` and `--:` columns; a column without one keeps typst's.
+                let align: Vec<&str> = alignments
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => "auto",
+                        Alignment::Left => "left",
+                        Alignment::Center => "center",
+                        Alignment::Right => "right",
+                    })
+                    .collect();
+                self.out.push_str(&format!(
+                    "#table(columns: {}, align: ({},), ",
+                    alignments.len().max(1),
+                    align.join(", ")
+                ));
             }
             Tag::TableHead => self.out.push_str("table.header("),
             Tag::TableRow => {}
@@ -403,17 +462,31 @@ impl Writer<'_> {
             Tag::Subscript => self.out.push_str("#sub["),
             // typst refuses an empty URL ("URL must not be empty"), which Markdown allows
             // (`[text]()`, found by fuzzing): such a link is just its text.
-            Tag::Link { dest_url, .. } if dest_url.trim().is_empty() => self.out.push_str("#["),
+            Tag::Link { dest_url, .. } if dest_url.trim().is_empty() => {
+                self.in_link += 1;
+                self.out.push_str("#[")
+            }
             Tag::Link { dest_url, .. } if topic_of(&dest_url).is_some() => {
+                self.in_link += 1;
                 let (id, optional) = topic_of(&dest_url).unwrap_or_default();
                 self.out.push_str(&format!(
                     "#topic-ref({}, optional: {optional})[",
                     escape::string(id)
                 ));
             }
-            Tag::Link { dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                self.in_link += 1;
+                // `<someone@example.org>` gives the bare address; the link needs its scheme.
+                let email =
+                    matches!(link_type, LinkType::Email) && !dest_url.starts_with("mailto:");
+                let scheme = if email { "mailto:" } else { "" };
                 self.out.push_str("#link(");
-                self.out.push_str(&escape::string(&dest_url));
+                self.out
+                    .push_str(&escape::string(&format!("{scheme}{dest_url}")));
                 self.out.push_str(")[");
             }
             // Images would need files from outside the build folder: keep their alt text only.
@@ -458,17 +531,50 @@ impl Writer<'_> {
             }
             TagEnd::TableHead => self.out.push_str("), "),
             TagEnd::TableRow => {}
+            TagEnd::Link => {
+                self.in_link = self.in_link.saturating_sub(1);
+                self.out.push(']');
+            }
             TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough
             | TagEnd::Superscript
             | TagEnd::Subscript
-            | TagEnd::Link
             | TagEnd::Image => self.out.push(']'),
             TagEnd::HtmlBlock | TagEnd::MetadataBlock(_) | TagEnd::FootnoteDefinition => {}
             TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+}
+
+/// Text with GFM's extended autolinks: a bare `https://…` or `www.…` address and an e-mail
+/// address become links (`www.` gets `http://`, as GFM says; an e-mail `mailto:`), and the
+/// rest is literal text with its citations.
+fn push_autolinked(out: &mut String, text: &str) {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    for span in finder.spans(text) {
+        let written = span.as_str();
+        let target = match span.kind() {
+            Some(linkify::LinkKind::Email) => Some(format!("mailto:{written}")),
+            Some(linkify::LinkKind::Url) if written.contains("://") => Some(written.to_string()),
+            // Without a scheme only `www.` counts, as in GFM; linkify would take `example.org`.
+            Some(linkify::LinkKind::Url) if written.starts_with("www.") => {
+                Some(format!("http://{written}"))
+            }
+            _ => None,
+        };
+        match target {
+            Some(target) => {
+                out.push_str("#link(");
+                out.push_str(&escape::string(&target));
+                out.push_str(")[");
+                escape::push_markup(out, written);
+                out.push(']');
+            }
+            None => prose::push_inline(out, written),
         }
     }
 }
@@ -496,6 +602,8 @@ mod tests {
                 numbered: true,
                 origin: "brief/history.md".into(),
                 first_line: 5,
+                field: None,
+                own_knowledge: false,
             },
         )
     }

@@ -10,6 +10,7 @@ use handlebars::{
 use serde_json::{Value, json};
 
 use crate::diagnostic::Diagnostic;
+use crate::load::prose::Prose;
 use crate::load::tree::Layers;
 use crate::load::{Inputs, Section};
 
@@ -279,6 +280,28 @@ fn context(inputs: &Inputs) -> Value {
     };
     let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
     let plain = |text: &str, field: &str| prose::to_typst(text, false, &origin(field));
+    // The expert's own text is Markdown; its headings sit one level below the heading of
+    // the part that holds it (`heading_base`).
+    let own = |prose: &Prose, field: &str, heading_base: usize| -> String {
+        let (origin, first_line) = match inputs.case.prose_file(field) {
+            Some(file) => (crate::diagnostic::display_path(&file.path), 1),
+            None => (
+                case_path.clone(),
+                inline_first_line(&inputs.case.text, field),
+            ),
+        };
+        markdown::to_typst(
+            &prose.text,
+            &markdown::Settings {
+                heading_base,
+                numbered: true,
+                origin,
+                first_line,
+                field: Some(field.to_string()),
+                own_knowledge: true,
+            },
+        )
+    };
     let expert = case
         .expert
         .as_ref()
@@ -304,7 +327,8 @@ fn context(inputs: &Inputs) -> Value {
             "title": section.info.title,
             "reviewed": section.info.reviewed.to_string(),
             "body_typst": section_typst(section),
-            "analysis_typst": analysis.map(|a| numbered(a, &format!("analysis.{}", section.topic))),
+            // Under "Application to …", a level-3 heading.
+            "analysis_typst": analysis.map(|a| own(a, &format!("analysis.{}", section.topic), 4)),
         })
     };
     let sections: Vec<&Section> = inputs
@@ -324,7 +348,8 @@ fn context(inputs: &Inputs) -> Value {
             json!({
                 "number": i + 1,
                 "question_typst": prose::inline(&q.question),
-                "answer_typst": numbered(&q.answer, &format!("questions[{i}].answer")),
+                // Under "Question N", a level-2 heading.
+                "answer_typst": own(&q.answer, &format!("questions[{i}].answer"), 3),
                 "rests_on_typst": paras_call(&q.rests_on, inputs),
             })
         })
@@ -369,21 +394,30 @@ fn context(inputs: &Inputs) -> Value {
         .collect();
 
     let methodology = &case.methodology;
-    let approach = methodology.approach.clone().unwrap_or_else(|| {
-        format!(
-            "I prepared this report from my own research on {country} and from the published sources \
-             cited in the footnotes. I chose them for their reliability, balance and currency, and I have \
-             compared sources wherever they bear on a point in dispute. No test or examination was \
-             carried out for this report."
-        )
-    });
-    let own_knowledge = methodology.own_knowledge.clone().unwrap_or_else(|| {
-        format!(
-            "Unless I say otherwise, the facts about conditions in {country} set out in this report are \
-             not within my own knowledge: they come from the sources cited in the footnotes. The \
-             opinions are my own."
-        )
-    });
+    // Absent, witness says the usual in its own words, as literal text.
+    let approach_typst = match &methodology.approach {
+        Some(approach) => own(approach, "methodology.approach", 2),
+        None => numbered(
+            &format!(
+                "I prepared this report from my own research on {country} and from the published sources \
+                 cited in the footnotes. I chose them for their reliability, balance and currency, and I have \
+                 compared sources wherever they bear on a point in dispute. No test or examination was \
+                 carried out for this report."
+            ),
+            "methodology.approach",
+        ),
+    };
+    let own_knowledge_typst = match &methodology.own_knowledge {
+        Some(own_knowledge) => own(own_knowledge, "methodology.own_knowledge", 2),
+        None => numbered(
+            &format!(
+                "Unless I say otherwise, the facts about conditions in {country} set out in this report are \
+                 not within my own knowledge: they come from the sources cited in the footnotes. The \
+                 opinions are my own."
+            ),
+            "methodology.own_knowledge",
+        ),
+    };
 
     let profile = &inputs.profile;
     let statement_of_truth = match (
@@ -402,6 +436,8 @@ fn context(inputs: &Inputs) -> Value {
                 numbered: false,
                 origin: path.display().to_string(),
                 first_line: 1,
+                field: None,
+                own_knowledge: false,
             },
         )
     });
@@ -447,7 +483,7 @@ fn context(inputs: &Inputs) -> Value {
             "credentials": e.credentials,
             "affiliation": e.affiliation,
             "contact": e.contact,
-            "qualifications_typst": e.qualifications.as_ref().map(|q| numbered(q, "expert.qualifications")),
+            "qualifications_typst": e.qualifications.as_ref().map(|q| own(q, "expert.qualifications", 2)),
             "cv_typst": cv_typst.filter(|_| case.report.cv == crate::load::case::CvPlacement::Appendix),
             "cv_separate": case.report.cv == crate::load::case::CvPlacement::Separate,
             "signature_file": signature_file,
@@ -470,18 +506,18 @@ fn context(inputs: &Inputs) -> Value {
             "profile": case.applicant.profile,
         },
         "methodology": {
-            "approach_typst": numbered(&approach, "methodology.approach"),
-            "own_knowledge_typst": numbered(&own_knowledge, "methodology.own_knowledge"),
+            "approach_typst": approach_typst,
+            "own_knowledge_typst": own_knowledge_typst,
             "documents": methodology.documents,
         },
         "questions": questions,
         "background": background.into_iter().map(topic_json).collect::<Vec<_>>(),
         "topics": topics.into_iter().map(topic_json).collect::<Vec<_>>(),
         "opinion": {
-            "conclusions_typst": numbered(&opinion.conclusions, "opinion.conclusions"),
-            "range_of_opinion_typst": numbered(&opinion.range_of_opinion, "opinion.range_of_opinion"),
-            "risk_on_return_typst": numbered(&opinion.risk_on_return, "opinion.risk_on_return"),
-            "limitations_typst": numbered(&opinion.limitations, "opinion.limitations"),
+            "conclusions_typst": own(&opinion.conclusions, "opinion.conclusions", 2),
+            "range_of_opinion_typst": own(&opinion.range_of_opinion, "opinion.range_of_opinion", 2),
+            "risk_on_return_typst": own(&opinion.risk_on_return, "opinion.risk_on_return", 2),
+            "limitations_typst": own(&opinion.limitations, "opinion.limitations", 2),
         },
         "translations": translations,
         "brief": {
@@ -496,6 +532,20 @@ fn context(inputs: &Inputs) -> Value {
     })
 }
 
+/// The line of the case file on which an inline field's text starts: a `"""` string's text
+/// starts on the line after the quotes.
+fn inline_first_line(text: &str, field: &str) -> usize {
+    let Some(span) = crate::load::toml_file::locate(text, field) else {
+        return 1;
+    };
+    let (line, _) = crate::diagnostic::line_column(text, span.start);
+    let raw = &text[span];
+    let multi_line = ["\"\"\"\n", "\"\"\"\r\n", "\'\'\'\n", "\'\'\'\r\n"]
+        .iter()
+        .any(|open| raw.starts_with(open));
+    line + usize::from(multi_line)
+}
+
 fn section_typst(section: &Section) -> String {
     let first_line = section.text[..section.body_start].matches('\n').count() + 1;
     markdown::to_typst(
@@ -506,6 +556,8 @@ fn section_typst(section: &Section) -> String {
             numbered: true,
             origin: section.path.display().to_string(),
             first_line,
+            field: None,
+            own_knowledge: false,
         },
     )
 }

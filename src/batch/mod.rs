@@ -360,6 +360,10 @@ mod tests {
             .join("examples/kyrgyzstan-journalist/case.toml");
         let path = dir.path().join(CASE_FILE);
         std::fs::copy(&example, &path).unwrap();
+        // The example keeps one field's Markdown in a file beside it.
+        std::fs::create_dir(dir.path().join("opinion")).unwrap();
+        let kept = "opinion/range-of-opinion.md";
+        std::fs::copy(example.with_file_name(kept), dir.path().join(kept)).unwrap();
         let planned = plan(vec![path.clone()], None).unwrap();
 
         let text = std::fs::read_to_string(&path).unwrap();

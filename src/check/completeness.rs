@@ -92,7 +92,7 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         .or(inputs.workspace.config.expert.as_ref());
     if requires("qualifications")
         && let Some(expert) = expert
-        && expert.qualifications.as_deref().is_none_or(empty)
+        && expert.qualifications.as_ref().is_none_or(|q| empty(q))
         && expert.cv.is_none()
     {
         found.push(
@@ -174,8 +174,8 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             .case
             .methodology
             .own_knowledge
-            .as_deref()
-            .is_none_or(empty)
+            .as_ref()
+            .is_none_or(|text| empty(text))
     {
         found.push(
             case.error_at(

@@ -87,15 +87,16 @@ fn staleness(
     }
 }
 
-/// Every free-text field of a case, with its field path.
+/// Every free-text field of a case, with its field path: the expert's own Markdown
+/// ([`crate::load::Case::markdown_fields`]) and the literal text from others.
 pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {
-    let mut fields: Vec<(String, &str)> = Vec::new();
-    for (topic, text) in &case.analysis {
-        fields.push((format!("analysis.{topic}"), text));
-    }
+    let mut fields: Vec<(String, &str)> = case
+        .markdown_fields()
+        .into_iter()
+        .map(|(field, prose)| (field, prose.as_str()))
+        .collect();
     for (i, q) in case.questions.iter().enumerate() {
         fields.push((format!("questions[{i}].question"), &q.question));
-        fields.push((format!("questions[{i}].answer"), &q.answer));
     }
     for (i, instruction) in case.instructing.instructions.iter().enumerate() {
         fields.push((
@@ -103,30 +104,11 @@ pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {
             &instruction.summary,
         ));
     }
-    let methodology = &case.methodology;
-    if let Some(approach) = methodology.approach.as_deref() {
-        fields.push(("methodology.approach".into(), approach));
-    }
-    if let Some(own) = methodology.own_knowledge.as_deref() {
-        fields.push(("methodology.own_knowledge".into(), own));
-    }
-    for (i, document) in methodology.documents.iter().enumerate() {
+    for (i, document) in case.methodology.documents.iter().enumerate() {
         fields.push((format!("methodology.documents[{i}]"), document));
     }
     for (i, translation) in case.translations.iter().enumerate() {
         fields.push((format!("translations[{i}].text"), &translation.text));
     }
-    if let Some(qualifications) = case
-        .expert
-        .as_ref()
-        .and_then(|e| e.qualifications.as_deref())
-    {
-        fields.push(("expert.qualifications".into(), qualifications));
-    }
-    let opinion = &case.opinion;
-    fields.push(("opinion.conclusions".into(), &opinion.conclusions));
-    fields.push(("opinion.range_of_opinion".into(), &opinion.range_of_opinion));
-    fields.push(("opinion.risk_on_return".into(), &opinion.risk_on_return));
-    fields.push(("opinion.limitations".into(), &opinion.limitations));
     fields
 }

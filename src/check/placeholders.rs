@@ -58,8 +58,26 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         for (field, value) in strings(&value, "expert".into()) {
             for (at, placeholder) in find(&value) {
                 let written = &value[at..at + placeholder.len()];
+                // Qualifications kept in a file are placed in that file.
+                let at = match inputs
+                    .workspace
+                    .prose_files
+                    .iter()
+                    .find(|f| f.field == field)
+                {
+                    Some(file) => {
+                        let span = file.text.find(written).map(|at| at..at + written.len());
+                        Diagnostic::error(
+                            &file.path,
+                            format!("placeholder `{written}` left in the text"),
+                        )
+                        .with_field(&field)
+                        .at(file.text.clone(), span)
+                    }
+                    None => located(config, &text, &field, written),
+                };
                 found.push(graded(
-                    located(config, &text, &field, written)
+                    at
                         .with_help("witness.toml gives this expert to every case that names none; replace the placeholder there"),
                 ));
             }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::prose::{self, Prose, ProseFile};
 use super::toml_file::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
@@ -32,7 +33,7 @@ pub struct Case {
     pub methodology: Methodology,
     /// Case-specific analysis, keyed by topic id: how the conditions bear on this applicant.
     #[serde(default)]
-    pub analysis: BTreeMap<String, String>,
+    pub analysis: BTreeMap<String, Prose>,
     /// The `[opinion]` table: conclusions, range of opinion, risk on return and limitations.
     pub opinion: Opinion,
     /// Documents translated for the tribunal, each with its translator's certificate.
@@ -124,7 +125,7 @@ pub struct Expert {
     /// How to reach the expert, such as an email address; the built-in template does not print it.
     pub contact: Option<String>,
     /// Short statement of qualifications for the body of the report.
-    pub qualifications: Option<String>,
+    pub qualifications: Option<Prose>,
     /// The full curriculum vitae, a Markdown file, printed as an appendix.
     pub cv: Option<PathBuf>,
     /// An image of the expert's signature (PNG, JPEG or SVG) for the signature block.
@@ -201,8 +202,8 @@ pub struct Applicant {
 pub struct Question {
     /// The question as put by the instructing solicitors.
     pub question: String,
-    /// The expert's answer, as case text with citations.
-    pub answer: String,
+    /// The expert's answer: Markdown with citations.
+    pub answer: Prose,
     /// Parts of the report the answer rests on (topic ids, or `conclusions`, `risk-on-return`,
     /// `range-of-opinion`, `limitations`); the report cites their paragraph numbers.
     #[serde(default)]
@@ -214,9 +215,9 @@ pub struct Question {
 #[serde(deny_unknown_fields)]
 pub struct Methodology {
     /// How the material was gathered and assessed.
-    pub approach: Option<String>,
+    pub approach: Option<Prose>,
     /// Which facts are within the expert's own knowledge and which are not (PD35 3.2(4)).
-    pub own_knowledge: Option<String>,
+    pub own_knowledge: Option<Prose>,
     /// The case documents the expert read, one per entry.
     #[serde(default)]
     pub documents: Vec<String>,
@@ -260,16 +261,80 @@ pub struct Translator {
 #[serde(deny_unknown_fields)]
 pub struct Opinion {
     /// Summary of conclusions; it opens the report, before the instructions.
-    pub conclusions: String,
+    pub conclusions: Prose,
     /// Where informed opinion differs: the range, and the reasons for the expert's own view.
-    pub range_of_opinion: String,
+    pub range_of_opinion: Prose,
     /// The expert's assessment of the risk the applicant would face on return, and from whom.
-    pub risk_on_return: String,
+    pub risk_on_return: Prose,
     /// Qualifications to the opinion: what the expert has not seen or done, what could change it.
-    pub limitations: String,
+    pub limitations: Prose,
 }
 
 impl Case {
+    /// The fields that hold the expert's own text, as Markdown, in the order the case file
+    /// is usually written, each with the name check messages give it.
+    pub fn markdown_fields(&self) -> Vec<(String, &Prose)> {
+        let mut fields: Vec<(String, &Prose)> = Vec::new();
+        if let Some(q) = self.expert.as_ref().and_then(|e| e.qualifications.as_ref()) {
+            fields.push(("expert.qualifications".into(), q));
+        }
+        for (i, question) in self.questions.iter().enumerate() {
+            fields.push((format!("questions[{i}].answer"), &question.answer));
+        }
+        let methodology = &self.methodology;
+        fields.extend(
+            methodology
+                .approach
+                .iter()
+                .map(|p| ("methodology.approach".into(), p)),
+        );
+        fields.extend(
+            methodology
+                .own_knowledge
+                .iter()
+                .map(|p| ("methodology.own_knowledge".into(), p)),
+        );
+        for (topic, text) in &self.analysis {
+            fields.push((format!("analysis.{topic}"), text));
+        }
+        let opinion = &self.opinion;
+        fields.push(("opinion.conclusions".into(), &opinion.conclusions));
+        fields.push(("opinion.range_of_opinion".into(), &opinion.range_of_opinion));
+        fields.push(("opinion.risk_on_return".into(), &opinion.risk_on_return));
+        fields.push(("opinion.limitations".into(), &opinion.limitations));
+        fields
+    }
+
+    /// [`Case::markdown_fields`], to change.
+    fn markdown_fields_mut(&mut self) -> Vec<(String, &mut Prose)> {
+        let mut fields: Vec<(String, &mut Prose)> = Vec::new();
+        if let Some(q) = self.expert.as_mut().and_then(|e| e.qualifications.as_mut()) {
+            fields.push(("expert.qualifications".into(), q));
+        }
+        for (i, question) in self.questions.iter_mut().enumerate() {
+            fields.push((format!("questions[{i}].answer"), &mut question.answer));
+        }
+        let methodology = &mut self.methodology;
+        if let Some(p) = methodology.approach.as_mut() {
+            fields.push(("methodology.approach".into(), p));
+        }
+        if let Some(p) = methodology.own_knowledge.as_mut() {
+            fields.push(("methodology.own_knowledge".into(), p));
+        }
+        for (topic, text) in self.analysis.iter_mut() {
+            fields.push((format!("analysis.{topic}"), text));
+        }
+        let opinion = &mut self.opinion;
+        fields.push(("opinion.conclusions".into(), &mut opinion.conclusions));
+        fields.push((
+            "opinion.range_of_opinion".into(),
+            &mut opinion.range_of_opinion,
+        ));
+        fields.push(("opinion.risk_on_return".into(), &mut opinion.risk_on_return));
+        fields.push(("opinion.limitations".into(), &mut opinion.limitations));
+        fields
+    }
+
     /// Every free-text string of the case, for rewriting (anonymisation). Ids and choices
     /// (country, topics, profile tags, jurisdiction) are not text and are left out.
     pub fn texts_mut(&mut self) -> Vec<&mut String> {
@@ -280,7 +345,7 @@ impl Case {
             texts.extend(expert.credentials.as_mut());
             texts.extend(expert.affiliation.as_mut());
             texts.extend(expert.contact.as_mut());
-            texts.extend(expert.qualifications.as_mut());
+            texts.extend(expert.qualifications.as_mut().map(|q| &mut q.text));
         }
         let instructing = &mut self.instructing;
         texts.push(&mut instructing.firm);
@@ -300,19 +365,19 @@ impl Case {
         }
         for question in &mut self.questions {
             texts.push(&mut question.question);
-            texts.push(&mut question.answer);
+            texts.push(&mut question.answer.text);
         }
         let methodology = &mut self.methodology;
-        texts.extend(methodology.approach.as_mut());
-        texts.extend(methodology.own_knowledge.as_mut());
+        texts.extend(methodology.approach.as_mut().map(|p| &mut p.text));
+        texts.extend(methodology.own_knowledge.as_mut().map(|p| &mut p.text));
         texts.extend(methodology.documents.iter_mut());
-        texts.extend(self.analysis.values_mut());
+        texts.extend(self.analysis.values_mut().map(|p| &mut p.text));
         let opinion = &mut self.opinion;
         texts.extend([
-            &mut opinion.conclusions,
-            &mut opinion.range_of_opinion,
-            &mut opinion.risk_on_return,
-            &mut opinion.limitations,
+            &mut opinion.conclusions.text,
+            &mut opinion.range_of_opinion.text,
+            &mut opinion.risk_on_return.text,
+            &mut opinion.limitations.text,
         ]);
         for translation in &mut self.translations {
             texts.push(&mut translation.document);
@@ -339,12 +404,46 @@ pub struct CaseFile {
     pub case: Case,
     /// Fields whose value loading stood in for after reporting a problem with them.
     pub stand_ins: Vec<String>,
+    /// The fields whose Markdown was read from a file beside the case.
+    pub prose_files: Vec<ProseFile>,
 }
 
 impl CaseFile {
     /// Reads and parses the case file at `path`, stopping at the first problem.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
-        Self::parse(path, super::read_text(path)?)
+        let mut file = Self::parse(path, super::read_text(path)?)?;
+        match file.read_prose_files().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(file),
+        }
+    }
+
+    /// Reads the files that file-backed Markdown fields name into the fields; the problems,
+    /// one per field that cannot be read.
+    fn read_prose_files(&mut self) -> Vec<Diagnostic> {
+        let folder = self.folder().to_path_buf();
+        let mut problems = Vec::new();
+        let mut files = Vec::new();
+        let (path, text) = (self.path.clone(), self.text.clone());
+        for (field, prose) in self.case.markdown_fields_mut() {
+            let at_field = |message: String| {
+                Diagnostic::error(&path, message)
+                    .with_field(&field)
+                    .at(text.clone(), toml_file::locate(&text, &field))
+            };
+            match prose::read_file(&folder, &field, prose, at_field) {
+                Ok(Some(file)) => files.push(file),
+                Ok(None) => {}
+                Err(problem) => problems.push(problem),
+            }
+        }
+        self.prose_files = files;
+        problems
+    }
+
+    /// The file a file-backed field's Markdown was read from.
+    pub fn prose_file(&self, field: &str) -> Option<&ProseFile> {
+        self.prose_files.iter().find(|f| f.field == field)
     }
 
     /// A case file from text already read; `path` names it in messages and places the
@@ -357,6 +456,7 @@ impl CaseFile {
             text,
             case,
             stand_ins: Vec::new(),
+            prose_files: Vec::new(),
         };
         file.validate_values()?;
         Ok(file)
@@ -372,12 +472,14 @@ impl CaseFile {
         let Some(case) = parsed.value else {
             return Err(Diagnostics(problems));
         };
-        let file = Self {
+        let mut file = Self {
             path: path.to_path_buf(),
             text,
             case,
             stand_ins,
+            prose_files: Vec::new(),
         };
+        problems.extend(file.read_prose_files());
         let more: Vec<Diagnostic> = file
             .value_problems()
             .into_iter()
@@ -409,6 +511,12 @@ impl CaseFile {
         needle: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
+        if let Some(file) = self.prose_file(field) {
+            let span = file.text.find(needle).map(|at| at..at + needle.len());
+            return Diagnostic::error(&file.path, message)
+                .with_field(field)
+                .at(file.text.clone(), span);
+        }
         let value = toml_file::locate(&self.text, field);
         let span = value.clone().and_then(|range| {
             let raw = self.text.get(range.clone())?;

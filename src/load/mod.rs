@@ -5,6 +5,7 @@ pub mod briefs;
 pub mod case;
 pub mod confine;
 pub mod profile;
+pub mod prose;
 pub mod toml_file;
 pub mod tree;
 pub mod workspace;
@@ -74,6 +75,12 @@ impl Inputs {
         let mut files = vec![self.case.path.clone()];
         files.extend(self.workspace.config_path.clone());
         files.extend(self.attachments.files.iter().cloned());
+        let prose_files = self
+            .case
+            .prose_files
+            .iter()
+            .chain(&self.workspace.prose_files);
+        files.extend(prose_files.map(|f| f.path.clone()));
         let folders = [&self.workspace.briefs, &self.workspace.templates]
             .into_iter()
             .filter_map(|layers| match layers.0.first() {

@@ -122,6 +122,8 @@ pub struct Workspace {
     pub templates: Layers,
     /// Where briefs are looked up: the workspace's briefs folder, then the built-in ones.
     pub briefs: Layers,
+    /// The expert's qualifications, when witness.toml reads them from a file.
+    pub prose_files: Vec<super::prose::ProseFile>,
 }
 
 impl Workspace {
@@ -146,8 +148,28 @@ impl Workspace {
     /// Opens the workspace whose witness.toml is at `config_path`, refusing paths outside it and folders that do not exist.
     pub fn open(config_path: &Path) -> Result<Self, Diagnostic> {
         let text = super::read_text(config_path)?;
-        let config: WorkspaceConfig = toml_file::parse(config_path, &text)?;
+        let mut config: WorkspaceConfig = toml_file::parse(config_path, &text)?;
         let root = config_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        // The expert's qualifications may be Markdown in a file beside witness.toml.
+        let mut prose_files = Vec::new();
+        if let Some(qualifications) = config
+            .expert
+            .as_mut()
+            .and_then(|e| e.qualifications.as_mut())
+        {
+            let field = "expert.qualifications";
+            let at_field = |message: String| {
+                Diagnostic::error(config_path, message)
+                    .with_field(field)
+                    .at(text.clone(), toml_file::locate(&text, field))
+            };
+            prose_files.extend(super::prose::read_file(
+                &root,
+                field,
+                qualifications,
+                at_field,
+            )?);
+        }
         // Every path witness.toml names must stay inside the workspace, so that a workspace
         // handed over (or a hostile one) cannot make witness read briefs, templates, fonts or
         // a logo from elsewhere, or write reports elsewhere; `--out-dir` and `-o` remain for
@@ -197,11 +219,9 @@ impl Workspace {
                 .with_help("create the folder, or remove the key to use the built-in one"));
             }
         }
-        Ok(Self::with_config(
-            Some(config_path.to_path_buf()),
-            Some(root),
-            config,
-        ))
+        let mut workspace = Self::with_config(Some(config_path.to_path_buf()), Some(root), config);
+        workspace.prose_files = prose_files;
+        Ok(workspace)
     }
 
     fn with_config(
@@ -233,6 +253,7 @@ impl Workspace {
             config,
             templates,
             briefs,
+            prose_files: Vec::new(),
         }
     }
 

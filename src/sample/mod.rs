@@ -286,10 +286,10 @@ fn fictional_inputs(
         methodology: Default::default(),
         analysis: Default::default(),
         opinion: Opinion {
-            conclusions: String::new(),
-            range_of_opinion: String::new(),
-            risk_on_return: String::new(),
-            limitations: String::new(),
+            conclusions: Default::default(),
+            range_of_opinion: Default::default(),
+            risk_on_return: Default::default(),
+            limitations: Default::default(),
         },
         translations: Vec::new(),
     };
@@ -298,6 +298,7 @@ fn fictional_inputs(
         text: Arc::from(""),
         case,
         stand_ins: Vec::new(),
+        prose_files: Vec::new(),
     };
     let profile = Profile::read(&workspace.templates, &case)?;
     Ok(Inputs {

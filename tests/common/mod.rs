@@ -81,11 +81,15 @@ pub fn page_count(pdf: &Path) -> usize {
 /// Copies the example case (and the files it names) into a fresh folder, applying text
 /// replacements to the case file.
 pub fn example_variant(dir: &Path, replacements: &[(&str, &str)]) -> PathBuf {
-    let example_folder = example_case().parent().unwrap().to_path_buf();
-    for entry in std::fs::read_dir(&example_folder).unwrap() {
+    // The whole folder (the case keeps a field's Markdown in a subfolder), but not the
+    // reports rendered there by hand.
+    for entry in std::fs::read_dir(example_case().parent().unwrap()).unwrap() {
         let path = entry.unwrap().path();
+        let target = dir.join(path.file_name().unwrap());
         if path.is_file() {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+            std::fs::copy(&path, &target).unwrap();
+        } else if path.file_name().is_some_and(|name| name != "out") {
+            copy_tree(&path, &target);
         }
     }
     let mut text = std::fs::read_to_string(example_case()).unwrap();

@@ -112,14 +112,18 @@ fn compile(typst: &Typst, fonts: &Path, source: &witness_fuzz::Source) -> anyhow
         std::fs::write(build.path().join(name), bytes)?;
     }
     let output = build.path().join("out.pdf");
+    let settings = witness::typeset::Settings {
+        creation_timestamp: 0,
+        font_paths: vec![fonts.to_path_buf()],
+        pdf_standards: Vec::new(),
+    };
     typst.compile(&Job {
         build_folder: build.path(),
         main: "main.typ",
         output: &output,
-        font_paths: &[fonts.to_path_buf()],
-        creation_timestamp: 0,
+        settings: &settings,
         timeout: Duration::from_secs(60),
-        pdf_standards: &[],
+        kept: false,
     })?;
     Ok(())
 }
