@@ -263,7 +263,7 @@ impl Detail {
             .into_iter()
             .map(|section| {
                 let mut cites: Vec<String> = Vec::new();
-                for group in citation::find(section.body()) {
+                for group in citation::find_in_markdown(section.body()) {
                     for cite in group.cites {
                         if !cites.contains(&cite.key) {
                             cites.push(cite.key);

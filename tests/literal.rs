@@ -605,6 +605,7 @@ fn the_helpers_do_what_the_property_relies_on() {
             first_line: 1,
             field: None,
             own_knowledge: false,
+            names: Default::default(),
         },
     );
     assert!(

@@ -83,6 +83,7 @@ pub fn markdown_document(data: &[u8], origin: &str) -> Option<String> {
         first_line: 1,
         field: (first & 0x40 != 0).then(|| "analysis.speech".to_string()),
         own_knowledge: first & 0x20 != 0,
+        names: Default::default(),
     };
     Some(format!(
         "{MARKDOWN_PREAMBLE}{}",

@@ -1,8 +1,11 @@
 //! Stage 3, assemble: fill the report templates with the case and brief to make Typst source.
 
+pub mod cite;
 pub mod escape;
 pub mod markdown;
 pub mod prose;
+
+use std::sync::Arc;
 
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
@@ -278,6 +281,7 @@ fn context(inputs: &Inputs) -> Value {
             None => format!("{case_path} ({field})"),
         }
     };
+    let names = in_text_names(&inputs.brief.bibliography);
     let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
     let plain = |text: &str, field: &str| prose::to_typst(text, false, &origin(field));
     // The expert's own text is Markdown; its headings sit one level below the heading of
@@ -299,6 +303,7 @@ fn context(inputs: &Inputs) -> Value {
                 first_line,
                 field: Some(field.to_string()),
                 own_knowledge: true,
+                names: names.clone(),
             },
         )
     };
@@ -326,7 +331,7 @@ fn context(inputs: &Inputs) -> Value {
                 .collect::<String>(),
             "title": section.info.title,
             "reviewed": section.info.reviewed.to_string(),
-            "body_typst": section_typst(section),
+            "body_typst": section_typst(section, &names),
             // Under "Application to …", a level-3 heading.
             "analysis_typst": analysis.map(|a| own(a, &format!("analysis.{}", section.topic), 4)),
         })
@@ -438,6 +443,7 @@ fn context(inputs: &Inputs) -> Value {
                 first_line: 1,
                 field: None,
                 own_knowledge: false,
+                names: names.clone(),
             },
         )
     });
@@ -546,7 +552,19 @@ fn inline_first_line(text: &str, field: &str) -> usize {
     line + usize::from(multi_line)
 }
 
-fn section_typst(section: &Section) -> String {
+/// For each source without an author, what an in-text citation of it names: its publisher.
+fn in_text_names(bibliography: &crate::load::briefs::Bibliography) -> Arc<cite::Names> {
+    Arc::new(
+        bibliography
+            .sources
+            .iter()
+            .filter(|s| !s.has_author)
+            .filter_map(|s| Some((s.key.clone(), s.publisher.clone()?)))
+            .collect(),
+    )
+}
+
+fn section_typst(section: &Section, names: &Arc<cite::Names>) -> String {
     let first_line = section.text[..section.body_start].matches('\n').count() + 1;
     markdown::to_typst(
         section.body(),
@@ -558,6 +576,7 @@ fn section_typst(section: &Section) -> String {
             first_line,
             field: None,
             own_knowledge: false,
+            names: names.clone(),
         },
     )
 }

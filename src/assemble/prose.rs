@@ -1,12 +1,12 @@
-//! Case-file prose into Typst: literal text in paragraphs, with `[@key]` citations.
+//! Literal case text into Typst: paragraphs, with `[@key]` citations.
 //!
-//! Case text is written by the expert and pasted from correspondence; it is not Markdown, so
-//! `*`, `-` and `1.` mean what they say. Only a blank line (new paragraph) and a citation
-//! group have meaning.
+//! The text others wrote (a question as put, an instruction, a translation) is pasted from
+//! correspondence; it is not Markdown, so `*`, `-` and `1.` mean what they say. Only a blank
+//! line (new paragraph) and a bracketed citation group have meaning.
 
 use crate::citation::{self, Piece};
 
-use super::escape;
+use super::{cite, escape};
 
 /// Prose as Typst paragraphs; numbered paragraphs (`#np`) for the body of the report.
 pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
@@ -20,7 +20,7 @@ pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
             (false, false) => "#par[",
             (false, true) => "#par-own[",
         });
-        push_lines(&mut out, lines.into_iter());
+        push_inline(&mut out, &lines.join("\n"));
         out.push_str("]\n\n");
     }
     out.push_str(crate::typeset::ORIGIN_END);
@@ -58,28 +58,12 @@ pub fn marks_own_knowledge(text: &str) -> bool {
         .any(|mut lines| own_knowledge(&mut lines))
 }
 
-/// One line of prose (a name, a title) with its citations, for use inside other markup.
+/// One line of prose (a name, a title) with its citations, for use inside other markup:
+/// line breaks and blank lines are spaces.
 pub fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
-    let lines: Vec<String> = text.lines().map(collapse_whitespace).collect();
-    push_lines(
-        &mut out,
-        lines.iter().map(String::as_str).filter(|l| !l.is_empty()),
-    );
+    push_inline(&mut out, text.trim());
     out
-}
-
-/// Lines joined by spaces, each with its citations. Citations are looked for line by line,
-/// as the check looks for them (`citation::find` on the field): a citation broken across two
-/// lines is literal text in both. (Joining the lines first made `[@key` + newline + `]` a
-/// citation the check never saw, so a wrong key reached typst; found by fuzzing.)
-fn push_lines<'a>(out: &mut String, lines: impl Iterator<Item = &'a str>) {
-    for (i, line) in lines.enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        push_inline(out, line);
-    }
 }
 
 /// The trimmed lines of each paragraph; paragraphs are separated by blank lines.
@@ -110,27 +94,17 @@ pub fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Literal text with its citation groups turned into Typst citations.
+/// Literal text with its citation groups turned into Typst citations. Citations are found
+/// in the text as written, as the check finds them (`citation::find` on the field), so both
+/// see the same groups, across a line break too.
 pub fn push_inline(out: &mut String, text: &str) {
     for piece in citation::split(text) {
         match piece {
+            // Line breaks print as spaces, and typst sets a run of spaces as one.
             Piece::Text(text) => escape::push_markup(out, text),
+            // Literal text has bracketed groups only, so no in-text names.
             Piece::Cites(group) => {
-                for cite in group.cites {
-                    out.push_str("#cite(label(");
-                    out.push_str(&escape::string(&cite.key));
-                    out.push(')');
-                    if let Some(locator) = cite.locator {
-                        out.push_str(", supplement: [");
-                        escape::push_markup(out, &locator);
-                        out.push(']');
-                    }
-                    out.push(')');
-                }
+                cite::push_group(out, &group, &escape::markup, &cite::Names::new())
             }
         }
     }
@@ -154,17 +128,17 @@ mod tests {
     }
 
     #[test]
-    fn a_citation_broken_across_lines_stays_literal_as_the_check_sees_it() {
+    fn a_citation_across_a_line_break_is_one_citation_as_the_check_sees_it() {
         let text = "Acts nationally [@usdos-hr-2024\n]. Also [@a,\np. 3].";
-        assert!(
-            crate::citation::find(text).is_empty(),
-            "the check finds none"
-        );
+        assert_eq!(crate::citation::find(text).len(), 2, "the check finds both");
         let out = to_typst(text, true, "o");
-        assert!(!out.contains("#cite"), "{out}");
-        assert!(out.contains("\\[\\@usdos\\-hr\\-2024 \\]"), "{out}");
-        assert!(!inline(text).contains("#cite"));
-        assert_eq!(inline("a  [@k]\n  b"), "a #cite(label(\"k\")) b");
+        assert_eq!(out.matches("#cite").count(), 2, "{out}");
+        assert!(out.contains("supplement: [p\\. 3]"), "{out}");
+        // Over a blank line it is text, for the check and the report alike.
+        let apart = "Acts [@usdos-hr-2024\n\n]";
+        assert!(crate::citation::find(apart).is_empty());
+        assert!(!inline(apart).contains("#cite"), "{}", inline(apart));
+        assert_eq!(inline("a [@k]\nb"), "a #cite(label(\"k\")) b");
     }
 
     #[test]

@@ -217,6 +217,7 @@ mod tests {
             key: "k".into(),
             title: None,
             publisher: None,
+            has_author: false,
             published: Some(published.into()),
             url: Some(url.into()),
             accessed: None,

@@ -87,6 +87,25 @@ fn staleness(
     }
 }
 
+/// The citation groups of every free-text field of a case, with the field's path and text:
+/// in the expert's own Markdown as Markdown reads them, in literal text bracketed only.
+pub fn case_citations(
+    case: &crate::load::Case,
+) -> Vec<(String, &str, Vec<crate::citation::CiteGroup>)> {
+    let markdown: Vec<String> = case.markdown_fields().into_iter().map(|(f, _)| f).collect();
+    case_prose(case)
+        .into_iter()
+        .map(|(field, text)| {
+            let groups = if markdown.contains(&field) {
+                crate::citation::find_in_markdown(text)
+            } else {
+                crate::citation::find(text)
+            };
+            (field, text, groups)
+        })
+        .collect()
+}
+
 /// Every free-text field of a case, with its field path: the expert's own Markdown
 /// ([`crate::load::Case::markdown_fields`]) and the literal text from others.
 pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {

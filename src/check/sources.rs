@@ -3,7 +3,7 @@
 
 use chrono::{Months, NaiveDate};
 
-use super::{Settings, case_prose, staleness};
+use super::{Settings, case_citations, staleness};
 use crate::citation;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
@@ -59,14 +59,17 @@ fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         let keys = bibliography.sources.iter().map(|s| s.key.as_str());
         match did_you_mean(key, keys) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!("add an entry `{key}` to {}", bibliography.path.display()),
+            None => format!(
+                "add an entry `{key}` to {}; if `@{key}` is not meant as a citation, write `\\@{key}`",
+                bibliography.path.display()
+            ),
         }
     };
     for topic in inputs.topics() {
         let Some(section) = inputs.brief.section(&topic) else {
             continue;
         };
-        for group in citation::find(section.body()) {
+        for group in citation::find_in_markdown(section.body()) {
             for cite in group.cites.iter().filter(|c| missing(&c.key)) {
                 let start = section.body_start + group.span.start;
                 found.push(
@@ -84,8 +87,8 @@ fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (field, text) in case_prose(&inputs.case.case) {
-        for group in citation::find(text) {
+    for (field, text, groups) in case_citations(&inputs.case.case) {
+        for group in groups {
             for cite in group.cites.iter().filter(|c| missing(&c.key)) {
                 let written = &text[group.span.clone()];
                 found.push(
@@ -110,14 +113,13 @@ pub(super) fn cited_keys(inputs: &Inputs) -> Vec<String> {
     let sections = inputs
         .topics()
         .into_iter()
-        .filter_map(|t| inputs.brief.section(&t).map(|s| s.body().to_string()));
-    let prose = case_prose(&inputs.case.case)
+        .filter_map(|t| inputs.brief.section(&t))
+        .flat_map(|s| citation::find_in_markdown(s.body()));
+    let prose = case_citations(&inputs.case.case)
         .into_iter()
-        .map(|(_, text)| text.to_string());
-    for text in sections.chain(prose) {
-        for group in citation::find(&text) {
-            keys.extend(group.cites.into_iter().map(|c| c.key));
-        }
+        .flat_map(|(_, _, groups)| groups);
+    for group in sections.chain(prose) {
+        keys.extend(group.cites.into_iter().map(|c| c.key));
     }
     keys.sort();
     keys.dedup();
@@ -185,7 +187,7 @@ fn check_corroboration(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         let Some(section) = inputs.brief.section(&topic) else {
             continue;
         };
-        let mut keys: Vec<String> = citation::find(section.body())
+        let mut keys: Vec<String> = citation::find_in_markdown(section.body())
             .into_iter()
             .flat_map(|g| g.cites)
             .map(|c| c.key)
@@ -240,7 +242,7 @@ fn check_currency(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnost
             continue;
         }
         let Some(limit) = source_limit else { continue };
-        let mut dates: Vec<NaiveDate> = citation::find(section.body())
+        let mut dates: Vec<NaiveDate> = citation::find_in_markdown(section.body())
             .into_iter()
             .flat_map(|g| g.cites)
             .filter_map(|c| {

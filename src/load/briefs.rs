@@ -249,6 +249,9 @@ pub struct Source {
     pub title: Option<String>,
     /// Publisher, else organisation, else first author.
     pub publisher: Option<String>,
+    /// Whether the entry names an author (the note style's in-text name); without one an
+    /// in-text citation names the publisher.
+    pub has_author: bool,
     /// Publication date as written in the bibliography.
     pub published: Option<String>,
     /// The entry's URL.
@@ -331,6 +334,7 @@ impl Source {
             key: entry.key().to_string(),
             title: entry.title().map(|t| t.to_string()),
             publisher,
+            has_author: entry.authors().is_some_and(|a| !a.is_empty()),
             published: entry.date_any().map(|d| d.to_string()),
             url: url.map(|u| u.value.to_string()),
             accessed: url
@@ -480,7 +484,7 @@ lgbt = ["minorities", "surveillance"]
                     .section(topic)
                     .unwrap_or_else(|| panic!("{country} has {topic}"));
                 assert!(catalogue.topic(topic).is_some());
-                for group in crate::citation::find(section.body()) {
+                for group in crate::citation::find_in_markdown(section.body()) {
                     for cite in group.cites {
                         assert!(
                             brief.bibliography.get(&cite.key).is_some(),

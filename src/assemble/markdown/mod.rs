@@ -10,8 +10,11 @@ use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use super::escape;
-use super::prose;
+use super::{cite, escape, prose};
+
+mod marked;
+
+use marked::{Marked, Run};
 
 /// How brief Markdown sits in the report.
 #[derive(Debug, Clone)]
@@ -30,9 +33,11 @@ pub struct Settings {
     /// Whether a paragraph opening with `[own knowledge]` is marked as resting on the
     /// expert's own knowledge (PD35 3.2(4)); the expert's own text only.
     pub own_knowledge: bool,
+    /// What an in-text citation (`@key says`) names for a source without an author.
+    pub names: std::sync::Arc<cite::Names>,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     // GFM: its alerts (`> [!NOTE]`) are how a brief addresses the expert, not the reader.
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -97,7 +102,8 @@ fn topic_of(destination: &str) -> Option<(&str, bool)> {
 
 /// Converts `markdown` to Typst markup.
 pub fn to_typst(markdown: &str, settings: &Settings) -> String {
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+    let marked = Marked::new(markdown);
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(&marked.source, options())
         .into_offset_iter()
         .collect();
 
@@ -119,23 +125,8 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
         }
     }
 
-    let mut writer = Writer {
-        out: String::with_capacity(markdown.len() * 2),
-        text: String::new(),
-        depth: 0,
-        settings,
-        footnotes: &footnotes,
-        footnote_labels: HashMap::new(),
-        footnote_prefix: footnote_prefix(&settings.origin),
-        expanding: Vec::new(),
-        line_starts: line_starts(markdown),
-        code: None,
-        nesting: 0,
-        wrapped: Vec::new(),
-        own_knowledge: false,
-        marker_pending: false,
-        in_link: 0,
-    };
+    let mut writer = Writer::new(settings, &footnotes, &marked);
+    writer.line_starts = line_starts(markdown);
     for (event, range) in body {
         let starts_block = matches!(
             event,
@@ -157,7 +148,7 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
             && writer.depth == 0
             && matches!(event, Event::Start(Tag::Paragraph))
         {
-            writer.own_knowledge = opens_with_own_knowledge(&markdown[range.start..]);
+            writer.own_knowledge = opens_with_own_knowledge(&marked.source[range.start..]);
         }
         writer.event(event);
     }
@@ -199,6 +190,8 @@ struct Writer<'a> {
     marker_pending: bool,
     /// How many links enclose the current text: inside one, an address is not linked again.
     in_link: usize,
+    /// The source with its citations as tokens, and the groups they stand for.
+    marked: &'a Marked,
 }
 
 /// Whether Markdown starting a paragraph opens with the own-knowledge marker.
@@ -257,8 +250,35 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn new(
+        settings: &'a Settings,
+        footnotes: &'a HashMap<String, Vec<Event<'a>>>,
+        marked: &'a Marked,
+    ) -> Self {
+        Self {
+            out: String::with_capacity(marked.source.len() * 2),
+            text: String::new(),
+            depth: 0,
+            settings,
+            footnotes,
+            footnote_labels: HashMap::new(),
+            footnote_prefix: footnote_prefix(&settings.origin),
+            expanding: Vec::new(),
+            line_starts: Vec::new(),
+            code: None,
+            nesting: 0,
+            wrapped: Vec::new(),
+            own_knowledge: false,
+            marker_pending: false,
+            in_link: 0,
+            marked,
+        }
+    }
+
     fn origin_comment(&mut self, offset: usize) {
+        // `offset` is in the source with tokens; the line is the original's.
+        let offset = self.marked.original(offset);
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line = line + self.settings.first_line - 1;
         let field = match &self.settings.field {
@@ -278,10 +298,14 @@ impl Writer<'_> {
             if std::mem::take(&mut self.marker_pending) && opens_with_own_knowledge(&text) {
                 text = text[prose::OWN_KNOWLEDGE.len()..].trim_start().to_string();
             }
-            if self.in_link > 0 {
-                prose::push_inline(&mut self.out, &text);
-            } else {
-                push_autolinked(&mut self.out, &text);
+            for run in marked::runs(&text, &self.marked.groups) {
+                match run {
+                    Run::Group(group) => {
+                        cite::push_group(&mut self.out, group, &inline_typst, &self.settings.names)
+                    }
+                    Run::Text(text) if self.in_link > 0 => escape::push_markup(&mut self.out, text),
+                    Run::Text(text) => push_autolinked(&mut self.out, text),
+                }
             }
         }
     }
@@ -549,9 +573,37 @@ impl Writer<'_> {
     }
 }
 
+/// A citation's prefix or suffix, as inline Markdown (`*see*`), into Typst markup.
+fn inline_typst(markdown: &str) -> String {
+    let settings = Settings {
+        heading_base: 1,
+        numbered: false,
+        origin: String::new(),
+        first_line: 1,
+        field: None,
+        own_knowledge: false,
+        names: Default::default(),
+    };
+    let marked = Marked::new(&markdown.replace('@', "\\@"));
+    let footnotes = HashMap::new();
+    let mut writer = Writer::new(&settings, &footnotes, &marked);
+    // Inside a note: paragraphs add no call of their own.
+    writer.depth = 1;
+    for event in Parser::new_ext(&marked.source, options()) {
+        if !matches!(
+            event,
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+        ) {
+            writer.event(event);
+        }
+    }
+    writer.flush_text();
+    writer.out.trim().to_string()
+}
+
 /// Text with GFM's extended autolinks: a bare `https://…` or `www.…` address and an e-mail
 /// address become links (`www.` gets `http://`, as GFM says; an e-mail `mailto:`), and the
-/// rest is literal text with its citations.
+/// rest is literal text (its citations are tokens by now, see [`marked`]).
 fn push_autolinked(out: &mut String, text: &str) {
     let mut finder = linkify::LinkFinder::new();
     finder.url_must_have_scheme(false);
@@ -574,7 +626,7 @@ fn push_autolinked(out: &mut String, text: &str) {
                 escape::push_markup(out, written);
                 out.push(']');
             }
-            None => prose::push_inline(out, written),
+            None => escape::push_markup(out, written),
         }
     }
 }
@@ -591,101 +643,4 @@ fn trim_parbreaks(out: &mut String) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn convert(md: &str) -> String {
-        to_typst(
-            md,
-            &Settings {
-                heading_base: 3,
-                numbered: true,
-                origin: "brief/history.md".into(),
-                first_line: 5,
-                field: None,
-                own_knowledge: false,
-            },
-        )
-    }
-
-    #[test]
-    fn paragraphs_are_numbered_and_traced_to_their_line() {
-        let out = convert("First *claim* [@hrw].\n\nSecond.");
-        assert!(
-            out.starts_with(
-                "// origin: brief/history.md:5\n#np[First #emph[claim] #cite(label(\"hrw\"))\\.]"
-            ),
-            "{out}"
-        );
-        assert!(
-            out.contains("// origin: brief/history.md:7\n#np[Second\\.]"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn headings_lists_and_quotes_become_calls() {
-        let out = convert("## Sub\n\n- a\n- b\n\n> q\n");
-        assert!(out.contains("#heading(level: 4)[Sub]"), "{out}");
-        assert!(out.contains("#list([a], [b], )"), "{out}");
-        assert!(out.contains("#quote(block: true)[q]"), "{out}");
-    }
-
-    #[test]
-    fn typst_syntax_in_text_stays_text() {
-        let out = convert("#read(\"/etc/passwd\") $x$ <l> @l");
-        assert!(
-            out.contains("\\#read\\(\"\\/etc\\/passwd\"\\) \\$x\\$ \\<l\\> \\@l"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn footnote_cycles_stay_literal_and_repeats_point_at_the_first() {
-        // A footnote citing itself once overflowed the stack (found by fuzzing).
-        let out = convert("Text[^a].\n\n[^a]: See [^a] and [^b].\n\n[^b]: B.\n\nAgain[^a].");
-        assert!(out.contains("See \\[^a\\] and #footnote[B\\.]<"), "{out}");
-        let label = out
-            .split("]<")
-            .nth(2)
-            .and_then(|s| s.split('>').next())
-            .unwrap();
-        assert!(out.contains(&format!("Again#footnote(<{label}>)")), "{out}");
-    }
-
-    #[test]
-    fn nesting_deeper_than_typst_allows_is_flattened_but_keeps_its_text() {
-        // 184 quotes in quotes made source typst could not parse (found by fuzzing).
-        let deep = format!("{}deep text\n", ">".repeat(184));
-        let out = convert(&deep);
-        assert_eq!(out.matches("#quote(").count(), MAX_NESTING, "{out}");
-        assert!(out.contains("deep text"), "{out}");
-        let lists: String = (0..40)
-            .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
-            .collect();
-        let out = convert(&lists);
-        assert_eq!(out.matches("#list(").count(), MAX_NESTING, "{out}");
-        assert!(out.contains("item 39"), "{out}");
-        let notes: String = (0..40)
-            .map(|i| format!("[^{i}]: see[^{}]\n\n", i + 1))
-            .collect();
-        let out = convert(&format!("Text[^0].\n\n{notes}"));
-        assert_eq!(out.matches("#footnote[").count(), MAX_NESTING, "{out}");
-    }
-
-    #[test]
-    fn a_link_without_an_address_is_its_text() {
-        // typst refuses `#link("")` (found by fuzzing).
-        assert!(convert("[text]()").contains("#[text]"));
-    }
-
-    #[test]
-    fn footnotes_are_inlined_and_code_is_raw() {
-        let out = convert("Text[^n].\n\n[^n]: Note *x*.\n\n```\nlet a = [1];\n```\n");
-        assert!(out.contains("Text#footnote[Note #emph[x]\\.]"), "{out}");
-        assert!(
-            out.contains("#raw(block: true, \"let a = [1];\\n\")"),
-            "{out}"
-        );
-    }
-}
+mod tests;
