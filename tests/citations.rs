@@ -128,3 +128,105 @@ fn a_citation_that_names_no_source_is_an_error_with_a_suggestion() {
         );
     }
 }
+
+/// The applicant's own article, as a case's own bibliography gives it.
+const CASE_SOURCES: &str = "applicant-article:
+  type: web
+  title: \"Who builds the new roads?\"
+  publisher: Testland Times
+  date: 2026-03-02
+  url:
+    value: https://example.net/roads
+    date: 2026-10-01
+";
+
+#[test]
+fn a_cases_own_sources_are_cited_beside_the_briefs() {
+    let (dir, case) = fixture(&[(
+        "The applicant's site was blocked.",
+        "The applicant's site was blocked after his article [@applicant-article, para 3] [@recent-a].",
+    )]);
+    std::fs::write(dir.path().join("sources.yml"), CASE_SOURCES).unwrap();
+    let check = run(witness().arg("check").arg(&case));
+    assert!(check.status.success(), "{}", stderr(&check));
+    let pdf = render(&case, &dir.path().join("out"), &[]);
+    let text = pdf_text(&pdf);
+    for wanted in [
+        "Testland Times, 'Who builds the new roads?'",
+        "Example Watch, 'Annual report 2026: Testland'",
+    ] {
+        assert!(holds(&text, wanted), "the PDF lacks {wanted:?}");
+    }
+    // The provenance names the file with its digest.
+    let provenance = std::fs::read_to_string(pdf.with_extension("provenance.json")).unwrap();
+    assert!(provenance.contains("sources.yml\""), "{provenance}");
+
+    // The same as BibLaTeX, named by the case.
+    std::fs::remove_file(dir.path().join("sources.yml")).unwrap();
+    std::fs::write(
+        dir.path().join("own.bib"),
+        "@online{applicant-article,\n  title = {Who builds the new roads?},\n  organization = {Testland Times},\n  \
+         date = {2026-03-02},\n  url = {https://example.net/roads},\n  urldate = {2026-10-01},\n}\n",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&case).unwrap().replacen(
+        "status = \"draft\"",
+        "status = \"draft\"\nsources = \"own.bib\"",
+        1,
+    );
+    std::fs::write(&case, text).unwrap();
+    let check = run(witness().arg("check").arg(&case));
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn a_key_in_both_and_an_incomplete_case_source_are_errors_in_the_cases_file() {
+    let (dir, case) = fixture(&[]);
+    let clash = "recent-a:\n  type: web\n  title: \"Mine\"\n  publisher: Me\n  date: 2026-01-01\n  \
+                 url:\n    value: https://example.net/mine\n    date: 2026-10-01\n\
+                 untitled:\n  type: web\n  publisher: Someone\n  date: 2026-01-01\n  \
+                 url:\n    value: https://example.net/u\n    date: 2026-10-01\n";
+    std::fs::write(dir.path().join("sources.yml"), clash).unwrap();
+    std::fs::write(
+        &case,
+        std::fs::read_to_string(&case).unwrap().replacen(
+            "[@recent-a]",
+            "[@recent-a; @untitled]",
+            1,
+        ),
+    )
+    .unwrap();
+    let output = run(witness().args(["check", "--format", "json"]).arg(&case));
+    assert_eq!(output.status.code(), Some(1));
+    let findings: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|f: &serde_json::Value| f["severity"] == "error")
+        .collect();
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E203", "E202"], "{findings:?}");
+    let case_sources = dir.path().join("sources.yml");
+    for finding in &findings {
+        assert_eq!(
+            std::path::Path::new(finding["file"].as_str().unwrap()),
+            case_sources,
+            "{finding}"
+        );
+    }
+    assert_eq!(findings[0]["line"], 1, "{}", findings[0]);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`recent-a`") && message.contains("testland/sources.yml"),
+        "{message}"
+    );
+    assert!(
+        findings[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`untitled` has no title")
+    );
+}

@@ -168,11 +168,9 @@ impl Template {
             }
         })?;
         let mut files = self.static_files.clone();
-        let bibliography = &inputs.brief.bibliography;
-        files.push((
-            bibliography.file_name.clone(),
-            bibliography.text.as_bytes().to_vec(),
-        ));
+        for (name, bibliography) in bibliography_files(inputs) {
+            files.push((name, bibliography.text.as_bytes().to_vec()));
+        }
         if let Some((bytes, extension)) = &inputs.attachments.signature {
             files.push((format!("signature.{extension}"), bytes.clone()));
         }
@@ -281,7 +279,7 @@ fn context(inputs: &Inputs) -> Value {
             None => format!("{case_path} ({field})"),
         }
     };
-    let names = in_text_names(&inputs.brief.bibliography);
+    let names = in_text_names(inputs);
     let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
     let plain = |text: &str, field: &str| prose::to_typst(text, false, &origin(field));
     // The expert's own text is Markdown; its headings sit one level below the heading of
@@ -535,6 +533,14 @@ fn context(inputs: &Inputs) -> Value {
             "illustrative_note": brief.info.illustrative_note,
         },
         "bibliography_file": brief.bibliography.file_name,
+        // Typst's `bibliography` path: the brief's file, or it and the case's own.
+        "bibliography_typst": match bibliography_files(inputs).as_slice() {
+            [(only, _)] => escape::string(only),
+            all => format!(
+                "({})",
+                all.iter().map(|(name, _)| escape::string(name)).collect::<Vec<_>>().join(", ")
+            ),
+        },
     })
 }
 
@@ -553,15 +559,31 @@ fn inline_first_line(text: &str, field: &str) -> usize {
 }
 
 /// For each source without an author, what an in-text citation of it names: its publisher.
-fn in_text_names(bibliography: &crate::load::briefs::Bibliography) -> Arc<cite::Names> {
+fn in_text_names(inputs: &Inputs) -> Arc<cite::Names> {
     Arc::new(
-        bibliography
-            .sources
-            .iter()
+        inputs
+            .bibliographies()
+            .flat_map(|b| &b.sources)
             .filter(|s| !s.has_author)
             .filter_map(|s| Some((s.key.clone(), s.publisher.clone()?)))
             .collect(),
     )
+}
+
+/// The bibliographies as the build folder holds them: the brief's under its own name, the
+/// case's own as `case-sources.yml` (or `.bib`), so that the two names never meet.
+fn bibliography_files(inputs: &Inputs) -> Vec<(String, &crate::load::briefs::Bibliography)> {
+    let brief = &inputs.brief.bibliography;
+    let mut files = vec![(brief.file_name.clone(), brief)];
+    if let Some(case) = &inputs.attachments.sources {
+        let extension = if case.file_name.ends_with(".bib") {
+            "bib"
+        } else {
+            "yml"
+        };
+        files.push((format!("case-sources.{extension}"), case));
+    }
+    files
 }
 
 fn section_typst(section: &Section, names: &Arc<cite::Names>) -> String {

@@ -30,9 +30,8 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     } else {
         "the report is dated"
     };
-    let bibliography = &inputs.brief.bibliography;
     for key in super::sources::cited_keys(inputs) {
-        let Some(source) = bibliography.get(&key) else {
+        let Some((bibliography, source)) = inputs.find_source(&key) else {
             continue;
         };
         let span = entry_span(bibliography, &key);

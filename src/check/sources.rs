@@ -12,6 +12,7 @@ use crate::load::case::Status;
 use crate::lookup::did_you_mean;
 
 pub fn check(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnostic>) {
+    check_clashes(inputs, found);
     check_citations(inputs, found);
     check_entries(inputs, found);
     check_corroboration(inputs, found);
@@ -52,11 +53,40 @@ fn check_verified(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     );
 }
 
+/// E203: a key the case's own sources define that the brief's bibliography defines too;
+/// one of the two would silently be cited in the other's place.
+fn check_clashes(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    let (brief, Some(case)) = (&inputs.brief.bibliography, &inputs.attachments.sources) else {
+        return;
+    };
+    for source in case.sources.iter().filter(|s| brief.get(&s.key).is_some()) {
+        found.push(
+            Diagnostic::error(
+                &case.path,
+                format!(
+                    "source `{}` is defined here and in the brief's bibliography, {}",
+                    source.key,
+                    brief.path.display()
+                ),
+            )
+            .with_code("E203")
+            .at(
+                case.text.clone(),
+                super::dates::entry_span(case, &source.key),
+            )
+            .with_help("give the case's entry a key of its own, or delete it and cite the brief's"),
+        );
+    }
+}
+
 fn check_citations(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     let bibliography = &inputs.brief.bibliography;
-    let missing = |key: &str| bibliography.get(key).is_none();
+    let missing = |key: &str| inputs.find_source(key).is_none();
     let help = |key: &str| {
-        let keys = bibliography.sources.iter().map(|s| s.key.as_str());
+        let keys = inputs
+            .bibliographies()
+            .flat_map(|b| &b.sources)
+            .map(|s| s.key.as_str());
         match did_you_mean(key, keys) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!(
@@ -128,9 +158,8 @@ pub(super) fn cited_keys(inputs: &Inputs) -> Vec<String> {
 
 /// E202: a source cited in the report lacks what a reader needs to find and weigh it.
 fn check_entries(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
-    let bibliography = &inputs.brief.bibliography;
     for key in cited_keys(inputs) {
-        let Some(source) = bibliography.get(&key) else {
+        let Some((bibliography, source)) = inputs.find_source(&key) else {
             continue;
         };
         let missing = missing_fields(source);
@@ -247,10 +276,8 @@ fn check_currency(inputs: &Inputs, settings: &Settings, found: &mut Vec<Diagnost
             .flat_map(|g| g.cites)
             .filter_map(|c| {
                 inputs
-                    .brief
-                    .bibliography
-                    .get(&c.key)
-                    .and_then(|s| s.published.as_deref())
+                    .find_source(&c.key)
+                    .and_then(|(_, s)| s.published.as_deref())
                     .and_then(publication_date)
             })
             .collect();

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::briefs::Bibliography;
 use super::case::{CaseFile, Expert};
 use super::confine::contained;
 use super::workspace::Workspace;
@@ -18,6 +19,8 @@ pub struct Attachments {
     pub signature: Option<(Vec<u8>, String)>,
     /// Each translator's signature image, by the translation's position in the case.
     pub translator_signatures: Vec<Option<(Vec<u8>, String)>>,
+    /// The case's own sources, read with the brief's bibliography for this report.
+    pub sources: Option<Bibliography>,
     /// Every file read, resolved: what `watch` must watch.
     pub files: Vec<PathBuf>,
 }
@@ -79,8 +82,45 @@ impl Attachments {
             };
             attachments.translator_signatures.push(signature);
         }
+        if let Some(path) = case_sources(case, &in_case)? {
+            let file_name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let text = super::read_text(&path).map_err(|d| d.with_field("report.sources"))?;
+            let source = super::tree::SourceText {
+                path: path.clone(),
+                text,
+            };
+            attachments.sources = Some(Bibliography::parse(&file_name, source)?);
+            attachments.files.push(path);
+        }
         Ok(attachments)
     }
+}
+
+/// The names a case's own bibliography may have beside a `case.toml`, in the order looked for.
+pub const CASE_SOURCES: [&str; 3] = ["sources.yml", "sources.yaml", "sources.bib"];
+
+/// The case's own bibliography: the file `report.sources` names (confined to the case's
+/// folder), else, for a case in a folder of its own (`case.toml`), a [`CASE_SOURCES`] file
+/// beside it. (A folder of `cases/NAME.toml` files is shared, so its cases must name theirs.)
+fn case_sources(
+    case: &CaseFile,
+    error: &dyn Fn(&str, String) -> Diagnostic,
+) -> Result<Option<PathBuf>, Diagnostic> {
+    let folder = case.folder();
+    if let Some(named) = &case.case.report.sources {
+        let path = contained(folder, named, &[folder.to_path_buf()])
+            .map_err(|m| error("report.sources", m))?;
+        return Ok(Some(path));
+    }
+    if case.path.file_name().is_none_or(|n| n != "case.toml") {
+        return Ok(None);
+    }
+    Ok(CASE_SOURCES
+        .iter()
+        .map(|name| folder.join(name))
+        .find(|path| path.is_file()))
 }
 
 /// A signature image named at `field`: its bytes and extension, and its resolved path.

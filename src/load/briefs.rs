@@ -282,7 +282,9 @@ impl Bibliography {
         self.sources.iter().find(|s| s.key == key)
     }
 
-    fn parse(file_name: &str, source: SourceText) -> Result<Self, Diagnostic> {
+    /// The bibliography in `source`, a file called `file_name` (`.bib` is BibLaTeX, anything
+    /// else Hayagriva YAML).
+    pub fn parse(file_name: &str, source: SourceText) -> Result<Self, Diagnostic> {
         let library = if file_name.ends_with(".bib") {
             hayagriva::io::from_biblatex_str(&source.text).map_err(|errors| {
                 let first = errors.into_iter().next();

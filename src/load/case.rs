@@ -71,6 +71,10 @@ pub struct Report {
     /// Where the CV goes: as Appendix A, or as a document of its own.
     #[serde(default)]
     pub cv: CvPlacement,
+    /// The case's own bibliography (Hayagriva YAML or BibLaTeX), beside the case file; read
+    /// with the brief's for this report only. Without it, a `case.toml` reads the
+    /// `sources.yml`, `sources.yaml` or `sources.bib` in its folder, if there is one.
+    pub sources: Option<PathBuf>,
 }
 
 /// How sources are cited, each a way of spending pages.

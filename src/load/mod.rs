@@ -43,6 +43,18 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// The bibliographies the report cites from: the brief's, then the case's own.
+    pub fn bibliographies(&self) -> impl Iterator<Item = &briefs::Bibliography> {
+        std::iter::once(&self.brief.bibliography).chain(self.attachments.sources.as_ref())
+    }
+
+    /// The source with citation key `key`, and the bibliography that has it (the brief's
+    /// first: a key in both is refused by the check, E203).
+    pub fn find_source(&self, key: &str) -> Option<(&briefs::Bibliography, &briefs::Source)> {
+        self.bibliographies()
+            .find_map(|bibliography| Some((bibliography, bibliography.get(key)?)))
+    }
+
     /// The topics the report covers, in order: the case's own list, or those the applicant's
     /// profile calls for that the country's brief covers.
     pub fn topics(&self) -> Vec<String> {

@@ -264,6 +264,7 @@ fn fictional_inputs(
             signed_in_united_states: false,
             citations: Default::default(),
             cv: Default::default(),
+            sources: None,
         },
         expert: workspace.config.expert.clone(),
         instructing: Instructing {

@@ -89,6 +89,10 @@ pub struct Provenance {
     pub sections: Vec<SectionRecord>,
     /// The brief's bibliography file and its digest.
     pub bibliography: FileRecord,
+    /// The case's other files that reached the report, with their digests: Markdown fields
+    /// kept in files, and the case's own sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub case_files: Vec<FileRecord>,
     /// SHA-256 (hex) of the PDF itself.
     pub pdf_sha256: String,
     /// Number of pages in the PDF, where its page tree could be read.
@@ -154,6 +158,22 @@ impl Provenance {
                 file: bibliography.path.display().to_string(),
                 sha256: sha256_hex(bibliography.text.as_bytes()),
             },
+            case_files: case
+                .prose_files
+                .iter()
+                .map(|f| (&f.path, &f.text))
+                .chain(
+                    inputs
+                        .attachments
+                        .sources
+                        .iter()
+                        .map(|b| (&b.path, &b.text)),
+                )
+                .map(|(path, text)| FileRecord {
+                    file: path.display().to_string(),
+                    sha256: sha256_hex(text.as_bytes()),
+                })
+                .collect(),
             pdf_sha256: sha256_hex(pdf),
             pages,
             budget: None,
