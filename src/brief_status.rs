@@ -21,9 +21,20 @@ pub struct Overview {
     pub topics: Vec<TopicColumn>,
     /// One row per country brief the workspace can use, sorted by country id.
     pub countries: Vec<CountryRow>,
-    /// Briefs that could not be read; their rows are missing.
+    /// Briefs that could not be read, each with why; they have no row of their own.
+    pub broken: Vec<BrokenBrief>,
+    /// The problems of the briefs that could not be read, for stderr.
     #[serde(skip)]
     pub errors: Vec<Diagnostic>,
+}
+
+/// A brief that could not be read: its id and each problem, `file:line: message`.
+#[derive(Debug, Serialize)]
+pub struct BrokenBrief {
+    /// Country id: the brief's folder name.
+    pub id: String,
+    /// What is wrong, one entry per problem, in file order.
+    pub problems: Vec<String>,
 }
 
 /// One topic column of the overview table.
@@ -79,6 +90,15 @@ pub struct Cell {
     pub stale: bool,
 }
 
+/// A problem on one line: `country-briefs/armenia/brief.toml:3: missing key `adjective``.
+fn one_line(problem: &Diagnostic) -> String {
+    let file = crate::diagnostic::display_path(&problem.file);
+    match problem.line_column() {
+        Some((line, _)) => format!("{file}:{line}: {}", problem.message),
+        None => format!("{file}: {}", problem.message),
+    }
+}
+
 /// Whether a section reviewed on `reviewed` is stale on `as_of`: reviewed more than `months`
 /// months before it.
 pub fn is_stale(reviewed: NaiveDate, months: u32, as_of: NaiveDate) -> bool {
@@ -94,13 +114,20 @@ impl Overview {
     pub fn read(workspace: &Workspace, as_of: NaiveDate) -> Result<Self, Diagnostic> {
         let catalogue = Catalogue::read(&workspace.briefs)?;
         let staleness = &workspace.config.staleness;
-        let mut errors = Vec::new();
+        let (mut errors, mut broken) = (Vec::new(), Vec::new());
         let mut briefs = Vec::new();
         for id in workspace.briefs.folders() {
             match Brief::read(&workspace.briefs, &id) {
                 Ok(Some(brief)) => briefs.push(brief),
                 Ok(None) => {}
-                Err(problems) => errors.extend(problems.0),
+                Err(problems) => {
+                    let problems = problems.in_file_order().0;
+                    broken.push(BrokenBrief {
+                        id: id.clone(),
+                        problems: problems.iter().map(one_line).collect(),
+                    });
+                    errors.extend(problems);
+                }
             }
         }
 
@@ -157,6 +184,7 @@ impl Overview {
             as_of,
             topics,
             countries,
+            broken,
             errors,
         })
     }

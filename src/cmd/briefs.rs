@@ -37,6 +37,14 @@ pub enum BriefsCommand {
         #[arg(value_name = "COUNTRY")]
         country: String,
     },
+    /// Start a brief for a new country in the workspace: brief.toml (filled from the
+    /// coverage list where the country is on it), a section per catalogue topic and a
+    /// bibliography, each with prompts to replace.
+    New {
+        /// The new country's id: lower-case letters, digits and hyphens, such as armenia.
+        #[arg(value_name = "COUNTRY")]
+        country: String,
+    },
 }
 
 pub fn run(args: BriefsArgs) -> anyhow::Result<ExitCode> {
@@ -48,7 +56,32 @@ pub fn run(args: BriefsArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         None => overview(&workspace, as_of, args.format),
         Some(BriefsCommand::Show { country }) => show(&workspace, country, as_of, args.format),
+        Some(BriefsCommand::New { country }) => new(&workspace, country),
     }
+}
+
+fn new(workspace: &Workspace, country: &str) -> anyhow::Result<ExitCode> {
+    let today = chrono::Local::now().date_naive();
+    let made = witness::scaffold::new_brief(workspace, country, today)?;
+    let paint = Paint::stderr();
+    let folder = diagnostic::display_path(&made.folder);
+    let from = match &made.covered {
+        Some(c) => format!(" ({}, {}, from the coverage list)", c.name, c.region),
+        None => String::new(),
+    };
+    eprintln!(
+        "{} {folder}{from}: brief.toml, {} sections and sources.yml",
+        paint.green("created"),
+        made.files.len().saturating_sub(2)
+    );
+    eprintln!(
+        "Replace each \"{}\" prompt, cite every claim from sources.yml, and delete the \
+         sections the brief does not cover. A case on it lists what is left:\n  \
+         witness new cases/NAME.toml --country {country} --profile TAGS\n  \
+         witness check cases/NAME.toml",
+        witness::scaffold::PLACEHOLDER
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn overview(workspace: &Workspace, as_of: NaiveDate, format: Format) -> anyhow::Result<ExitCode> {
@@ -111,6 +144,16 @@ fn overview_table(overview: &Overview, workspace: &Workspace) -> String {
         from.push_str(&format!("  {origin:<width$}"));
     }
     let _ = writeln!(out, "{}", paint.dim(from.trim_end()));
+    // A brief that cannot be read has no column; it is listed, with why, not left out.
+    for broken in &overview.broken {
+        let _ = writeln!(
+            out,
+            "{} {}: {}",
+            paint.red("broken"),
+            broken.id,
+            broken.problems.join("; ")
+        );
+    }
 
     let overrides: Vec<String> = staleness
         .topics

@@ -223,9 +223,15 @@ impl Unknown {
 /// Why `country` has no brief, with the near miss or the countries there are.
 pub fn unknown_country(workspace: &Workspace, country: &str) -> Unknown {
     let known = workspace.briefs.folders();
+    let help = crate::lookup::help(country, &known, "countries with a brief");
+    let start = if crate::lookup::is_plain_name(country) {
+        format!("; `witness briefs new {country}` starts one in the workspace")
+    } else {
+        String::new()
+    };
     Unknown {
         message: format!("no country brief for `{country}`"),
-        help: crate::lookup::help(country, &known, "countries with a brief"),
+        help: format!("{help}{start}"),
     }
 }
 

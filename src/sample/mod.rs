@@ -230,7 +230,8 @@ fn read_settings(workspace: &Workspace) -> Result<SampleSettings, Diagnostic> {
     toml_file::parse(&source.path, &source.text)
 }
 
-fn read_coverage(workspace: &Workspace) -> Result<Option<Coverage>, Diagnostic> {
+/// The workspace's coverage list (coverage.toml in its briefs), if it has one.
+pub fn read_coverage(workspace: &Workspace) -> Result<Option<Coverage>, Diagnostic> {
     match workspace.briefs.read_text(COVERAGE_FILE)? {
         Some(source) => toml_file::parse(&source.path, &source.text).map(Some),
         None => Ok(None),

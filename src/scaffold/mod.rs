@@ -3,6 +3,8 @@
 //! Both only ever add files: an existing file is kept as it is and reported, never overwritten
 //! (a new case file may replace an old one only when asked to).
 
+mod brief;
+pub use brief::{NewBrief, new_brief};
 mod case_template;
 mod toml_escape;
 

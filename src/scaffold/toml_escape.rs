@@ -62,7 +62,7 @@ fn key(text: &str) -> String {
 /// Text shown in a TOML comment. A comment ends at the line's end, and TOML refuses control
 /// characters in one, so a line break in a value would otherwise turn the rest of the value
 /// into TOML; they show as their escapes instead.
-fn comment(text: &str) -> String {
+pub(super) fn comment(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         match c {
