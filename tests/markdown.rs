@@ -11,7 +11,7 @@ use witness::preflight::{Line, Measurement, measure_file};
 
 /// The Markdown fields of the case file, each given the same kinds of Markdown with words
 /// unique to the field (`conclusions-one`, …), so that each field is seen to take effect.
-const FIELDS: [(&str, &str); 6] = [
+const FIELDS: [(&str, &str); 9] = [
     (
         "conclusions = \"\"\"\nThe applicant is at risk.\n\"\"\"",
         "conclusions",
@@ -36,6 +36,16 @@ const FIELDS: [(&str, &str); 6] = [
         "qualifications = \"\"\"\nI have studied Testland for twenty years.\n\"\"\"",
         "qualifications",
     ),
+    (
+        "range_of_opinion = \"\"\"\nSome disagree; I explain why I do not.\n\"\"\"",
+        "range",
+    ),
+    (
+        "own_knowledge = \"\"\"\nNothing in this report is within my own knowledge except where I say so.\n\"\"\"",
+        "knowledge",
+    ),
+    // The fixture leaves `approach` out; it is added before `own_knowledge`.
+    ("[methodology]\n", "approach"),
 ];
 
 /// A field's Markdown: a paragraph that is all emphasis (so that its line's font is the
@@ -52,11 +62,11 @@ fn case_with_markdown() -> (tempfile::TempDir, std::path::PathBuf) {
     let replacements: Vec<(String, String)> = FIELDS
         .iter()
         .map(|(from, word)| {
-            let key = from.split(" = ").next().unwrap();
-            (
-                from.to_string(),
-                format!("{key} = \"\"\"\n{}\"\"\"", markdown_for(word)),
-            )
+            let to = match from.split_once(" = ") {
+                Some((key, _)) => format!("{key} = \"\"\"\n{}\"\"\"", markdown_for(word)),
+                None => format!("{from}{word} = \"\"\"\n{}\"\"\"\n", markdown_for(word)),
+            };
+            (from.to_string(), to)
         })
         .collect();
     let mut all: Vec<(&str, &str)> = replacements
