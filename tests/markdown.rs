@@ -180,14 +180,26 @@ fn gfm_task_lists_autolinks_and_aligned_columns() {
         - [ ] open-task\n- [x] done-task\n\n\
         Write to someone@example.org, see www.example.org or https://example.net/a/b, \
         or <office@example.com>.\n\n\
-        | Place | Count |\n|:------|------:|\n| left-a | 1 |\n| left-bb | 10000 |\n\"\"\"";
-    let (dir, case) = fixture(&[(
-        "surveillance = \"\"\"\nThe applicant's site was blocked.\n\"\"\"",
-        analysis,
-    )]);
+        | Place | Count |\n|:------|------:|\n| left-a | 1 |\n| left-bb | 10000 |\n\n\
+        Seen[^n] twice[^n].\n\n[^n]: The analysis-note.\n\"\"\"";
+    // Two fields of one case file, each with a footnote referred to twice: their labels must
+    // not meet.
+    let (dir, case) = fixture(&[
+        (
+            "surveillance = \"\"\"\nThe applicant's site was blocked.\n\"\"\"",
+            analysis,
+        ),
+        (
+            "The applicant is at risk.",
+            "The applicant is at risk[^n], as said[^n].\n\n[^n]: The conclusions-note.",
+        ),
+    ]);
     let pdf = render(&case, &dir.path().join("out"), &[]);
     let measured = measure_file(&pdf).unwrap();
 
+    for note in ["The analysis-note.", "The conclusions-note."] {
+        assert_eq!(lines_with(&measured, note).len(), 1, "{note} once");
+    }
     let open = lines_with(&measured, "open-task");
     let done = lines_with(&measured, "done-task");
     assert_eq!((open.len(), done.len()), (1, 1));

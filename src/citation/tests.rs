@@ -91,6 +91,8 @@ fn in_text_forms() {
         vec![vec![("a".into(), s("p. 33"), None, None, false)]]
     );
     assert_eq!(parsed("As @smith04. said"), vec![vec![cite("smith04")]]);
+    assert_eq!(parsed("@{a b} says"), vec![vec![cite("a b")]]);
+    assert_eq!(parsed("@hrw's report"), vec![vec![cite("hrw")]]);
     let group = &find_in_markdown("So @a [p. 33] says")[0];
     assert!(group.in_text);
     assert_eq!(group.span, 3..13);

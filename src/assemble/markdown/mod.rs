@@ -263,7 +263,12 @@ impl<'a> Writer<'a> {
             settings,
             footnotes,
             footnote_labels: HashMap::new(),
-            footnote_prefix: footnote_prefix(&settings.origin),
+            // Unique per section, and per field of a case file (all of one origin).
+            footnote_prefix: footnote_prefix(&format!(
+                "{}{}",
+                settings.origin,
+                settings.field.as_deref().unwrap_or("")
+            )),
             expanding: Vec::new(),
             line_starts: Vec::new(),
             code: None,
