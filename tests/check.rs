@@ -158,6 +158,12 @@ fn currency_rules_warn_in_drafts_and_fail_final_reports() {
     let old_sources = [
         ("\"surveillance\"]", "\"surveillance\", \"opposition\"]"),
         ("[analysis]\n", "[analysis]\nopposition = \"Relevant.\"\n"),
+        // Testland has country guidance on the opposition (tests/guidance.rs): addressed.
+        (
+            "[opinion]\n",
+            "[[country_guidance]]\nauthority = \"tl-cg-2025\"\nposition = \"not-relevant\"\n\
+             reasons = \"Not raised.\"\n\n[opinion]\n",
+        ),
     ];
     triggers(&old_sources, "W302");
 
@@ -172,6 +178,7 @@ fn currency_rules_warn_in_drafts_and_fail_final_reports() {
         &[
             old_sources[0],
             old_sources[1],
+            old_sources[2],
             ("status = \"draft\"", "status = \"final\""),
         ],
         "E302",

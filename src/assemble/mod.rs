@@ -2,6 +2,7 @@
 
 pub mod cite;
 pub mod escape;
+mod guidance;
 pub mod markdown;
 pub mod prose;
 
@@ -524,6 +525,7 @@ fn context(inputs: &Inputs) -> Value {
             "limitations_typst": own(&opinion.limitations, "opinion.limitations", 2),
         },
         "translations": translations,
+        "country_guidance": guidance::positions(inputs, &own),
         "brief": {
             "name": brief.info.name,
             "adjective": brief.info.adjective,

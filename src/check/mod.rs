@@ -7,6 +7,7 @@ pub use completeness::page_limit;
 mod brief_text;
 mod dates;
 mod fit;
+pub mod guidance;
 pub mod placeholders;
 mod sources;
 
@@ -61,6 +62,7 @@ pub fn check_with(inputs: &Inputs, settings: &Settings) -> Diagnostics {
     let mut found = Vec::new();
     completeness::check(inputs, &mut found);
     fit::check(inputs, &mut found);
+    guidance::check(inputs, &mut found);
     sources::check(inputs, settings, &mut found);
     dates::check(inputs, &mut found);
     brief_text::check(inputs, &mut found);

@@ -362,6 +362,8 @@ pub struct Brief {
     pub sections: Vec<Section>,
     /// The brief's sources.yml or sources.bib.
     pub bibliography: Bibliography,
+    /// Its country guidance decisions and CPINs (authorities.toml), if it lists any.
+    pub authorities: super::authorities::Authorities,
 }
 
 impl Brief {
@@ -408,6 +410,7 @@ impl Brief {
             let source = folder.read_text(&file)?.expect("listed file exists");
             sections.push(Section::parse(topic, source)?);
         }
+        let authorities = super::authorities::Authorities::read(&folder)?;
         Ok(Some(Self {
             id: id.to_string(),
             info,
@@ -415,6 +418,7 @@ impl Brief {
             folder,
             sections,
             bibliography,
+            authorities,
         }))
     }
 

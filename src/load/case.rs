@@ -39,6 +39,35 @@ pub struct Case {
     /// Documents translated for the tribunal, each with its translator's certificate.
     #[serde(default)]
     pub translations: Vec<Translation>,
+    /// Where the opinion stands on each country guidance decision (and CPIN) of the brief
+    /// that bears on the report.
+    #[serde(default)]
+    pub country_guidance: Vec<GuidancePosition>,
+}
+
+/// One `[[country_guidance]]` entry: the opinion's position on an authority of the brief.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuidancePosition {
+    /// The authority's key, as authorities.toml and the bibliography give it.
+    pub authority: String,
+    /// Whether the opinion agrees with it, departs from it, or finds it not relevant.
+    pub position: Position,
+    /// Why: Markdown with citations; a departure needs reasons and cited evidence (E171).
+    #[serde(default)]
+    pub reasons: Prose,
+}
+
+/// The opinion's position on an authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Position {
+    /// The opinion is consistent with it.
+    Agrees,
+    /// The opinion departs from it, on very strong grounds and cogent evidence.
+    Departs,
+    /// It does not bear on the questions in the case.
+    NotRelevant,
 }
 
 /// The `[report]` table of a case file.
@@ -301,6 +330,9 @@ impl Case {
         for (topic, text) in &self.analysis {
             fields.push((format!("analysis.{topic}"), text));
         }
+        for (i, position) in self.country_guidance.iter().enumerate() {
+            fields.push((format!("country_guidance[{i}].reasons"), &position.reasons));
+        }
         let opinion = &self.opinion;
         fields.push(("opinion.conclusions".into(), &opinion.conclusions));
         fields.push(("opinion.range_of_opinion".into(), &opinion.range_of_opinion));
@@ -327,6 +359,12 @@ impl Case {
         }
         for (topic, text) in self.analysis.iter_mut() {
             fields.push((format!("analysis.{topic}"), text));
+        }
+        for (i, position) in self.country_guidance.iter_mut().enumerate() {
+            fields.push((
+                format!("country_guidance[{i}].reasons"),
+                &mut position.reasons,
+            ));
         }
         let opinion = &mut self.opinion;
         fields.push(("opinion.conclusions".into(), &mut opinion.conclusions));
@@ -383,6 +421,11 @@ impl Case {
             &mut opinion.risk_on_return.text,
             &mut opinion.limitations.text,
         ]);
+        texts.extend(
+            self.country_guidance
+                .iter_mut()
+                .map(|p| &mut p.reasons.text),
+        );
         for translation in &mut self.translations {
             texts.push(&mut translation.document);
             texts.push(&mut translation.text);

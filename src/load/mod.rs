@@ -1,6 +1,7 @@
 //! Stage 1, load: the case file, the workspace around it, and the country brief it draws on.
 
 pub mod attachments;
+pub mod authorities;
 pub mod briefs;
 pub mod case;
 pub mod confine;

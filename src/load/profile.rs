@@ -39,6 +39,10 @@ pub struct Profile {
     /// Whether the signature block says "Executed on <date>" (28 U.S.C. 1746).
     #[serde(default)]
     pub executed_on: bool,
+    /// Whether the forum is bound by the Upper Tribunal's country guidance, so that a report
+    /// must say where it stands on each current decision on its topics (E170).
+    #[serde(default)]
+    pub country_guidance: bool,
     /// Parts of the report the rules require; `witness check` reports those missing.
     #[serde(default)]
     pub required: Vec<String>,

@@ -294,6 +294,7 @@ fn fictional_inputs(
             limitations: Default::default(),
         },
         translations: Vec::new(),
+        country_guidance: Vec::new(),
     };
     let case = CaseFile {
         path: PathBuf::from(format!("<sample {country}>")),

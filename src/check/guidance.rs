@@ -1,0 +1,197 @@
+//! Country guidance: a report must say where it stands on each current country guidance
+//! decision that bears on it, give reasons and evidence for a departure, and never rely on
+//! superseded guidance (SG (Iraq) [2012] EWCA Civ 940; the Practice Direction, para 12.2).
+
+use crate::citation;
+use crate::diagnostic::Diagnostic;
+use crate::load::Inputs;
+use crate::load::authorities::{Authority, AuthorityKind, AuthorityStatus};
+use crate::load::case::{Position, Status};
+use crate::lookup::did_you_mean;
+
+/// The current country guidance decisions of the brief on a topic the report covers.
+pub fn applicable(inputs: &Inputs) -> Vec<&Authority> {
+    let topics = inputs.topics();
+    inputs
+        .brief
+        .authorities
+        .list
+        .iter()
+        .filter(|a| {
+            a.kind == AuthorityKind::CountryGuidance && a.status == AuthorityStatus::Current
+        })
+        .filter(|a| a.topics.iter().any(|t| topics.contains(t)))
+        .collect()
+}
+
+/// E170/W170 (current guidance left unaddressed), E171 (a departure without reasons or
+/// evidence), E172 (reliance on superseded guidance), E173 (a position on no authority).
+pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    let case = &inputs.case;
+    let authorities = &inputs.brief.authorities;
+    let is_final = case.case.report.status == Status::Final;
+
+    for (i, position) in case.case.country_guidance.iter().enumerate() {
+        let field = format!("country_guidance[{i}]");
+        let Some(authority) = authorities.get(&position.authority) else {
+            let keys = authorities.list.iter().map(|a| a.key.as_str());
+            let help = match did_you_mean(&position.authority, keys) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if authorities.list.is_empty() => {
+                    "the brief lists no authorities (authorities.toml in its folder)".to_string()
+                }
+                None => format!(
+                    "the brief's authorities are: {}",
+                    authorities
+                        .list
+                        .iter()
+                        .map(|a| a.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            found.push(
+                case.error_at(
+                    &format!("{field}.authority"),
+                    format!("`{}` is not an authority of the brief", position.authority),
+                )
+                .with_code("E173")
+                .with_help(help),
+            );
+            continue;
+        };
+        // The report cites the authority it takes a position on: it needs its entry.
+        if inputs.find_source(&authority.key).is_none() {
+            let source = authorities.source.as_ref();
+            let (path, text) = source.map_or((Default::default(), None), |s| {
+                (s.path.clone(), Some(s.text.clone()))
+            });
+            let span = text.as_ref().and_then(|t| {
+                t.find(&format!("\"{}\"", authority.key))
+                    .map(|at| at + 1..at + 1 + authority.key.len())
+            });
+            let diagnostic = Diagnostic::error(
+                path,
+                format!("authority `{}` is not in the bibliography", authority.key),
+            )
+            .with_code("E201")
+            .with_help(format!(
+                "add an entry `{}` to {}",
+                authority.key,
+                inputs.brief.bibliography.path.display()
+            ));
+            found.push(match text {
+                Some(text) => diagnostic.at(text, span),
+                None => diagnostic,
+            });
+        }
+        if authority.status == AuthorityStatus::Superseded
+            && position.position != Position::NotRelevant
+        {
+            found.push(superseded(
+                inputs,
+                authority,
+                case.error_at(&format!("{field}.authority"), ""),
+            ));
+        }
+        if position.position == Position::Departs {
+            let reasons = position.reasons.trim();
+            let cites = citation::find_in_markdown(reasons);
+            let missing = match (reasons.is_empty(), cites.is_empty()) {
+                (true, _) => Some("gives no reasons"),
+                (false, true) => Some("cites no evidence"),
+                _ => None,
+            };
+            if let Some(missing) = missing {
+                found.push(
+                    case.error_at(
+                        &format!("{field}.reasons"),
+                        format!("the departure from `{}` {missing}", authority.citation),
+                    )
+                    .with_code("E171")
+                    .with_help(
+                        "a report that departs from country guidance must give very strong grounds \
+                         supported by cogent evidence (SG (Iraq) [2012] EWCA Civ 940): say why, and \
+                         cite the sources that show it, in `reasons`",
+                    ),
+                );
+            }
+        }
+    }
+
+    // Current guidance on the report's topics that the case does not address, in a forum
+    // that country guidance binds.
+    let bound = inputs.profile.country_guidance;
+    for authority in applicable(inputs).into_iter().filter(|_| bound) {
+        if case
+            .case
+            .country_guidance
+            .iter()
+            .any(|p| p.authority == authority.key)
+        {
+            continue;
+        }
+        let at = if case.case.country_guidance.is_empty() {
+            "report.topics"
+        } else {
+            "country_guidance"
+        };
+        let diagnostic = case
+            .error_at(
+                at,
+                format!(
+                    "the report does not say where it stands on `{}`, country guidance on {}",
+                    authority.citation, authority.decides
+                ),
+            )
+            .with_help(format!(
+                "add a [[country_guidance]] entry with authority = \"{}\" and position = \"agrees\", \
+                 \"departs\" (with reasons and cited evidence) or \"not-relevant\" (with why)",
+                authority.key
+            ));
+        found.push(if is_final {
+            diagnostic.with_code("E170")
+        } else {
+            diagnostic.with_code("W170").into_warning()
+        });
+    }
+
+    // Citations of superseded authorities, in the case's text and the sections used.
+    for (field, text, groups) in super::case_citations(&case.case) {
+        for group in groups {
+            for cite in &group.cites {
+                if let Some(authority) = authorities
+                    .get(&cite.key)
+                    .filter(|a| a.status == AuthorityStatus::Superseded)
+                {
+                    let written = &text[group.span.clone()];
+                    found.push(superseded(
+                        inputs,
+                        authority,
+                        case.error_at_text(&field, written, ""),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// E172 at `at`: reliance on `authority`, which is superseded, naming its successor.
+fn superseded(inputs: &Inputs, authority: &Authority, at: Diagnostic) -> Diagnostic {
+    let successor = authority.superseded_by.as_deref().map(|key| {
+        inputs
+            .brief
+            .authorities
+            .get(key)
+            .map_or_else(|| key.to_string(), |a| a.citation.clone())
+    });
+    let message = match &successor {
+        Some(successor) => format!("`{}` is superseded by `{successor}`", authority.citation),
+        None => format!("`{}` is superseded", authority.citation),
+    };
+    let mut diagnostic = at
+        .with_code("E172")
+        .with_help("rely on the guidance in force: cite and address its successor instead");
+    diagnostic.message = message;
+    diagnostic
+}
