@@ -178,3 +178,50 @@ fn the_report_sets_out_each_position_in_its_own_part() {
         );
     }
 }
+
+#[test]
+fn a_new_case_offers_a_block_for_each_decision_it_must_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = |args: &[&str]| {
+        let output = run(witness().current_dir(dir.path()).args(args));
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    ok(&["init", "."]);
+    ok(&[
+        "new",
+        "cases/o.toml",
+        "--country",
+        "kyrgyzstan",
+        "--profile",
+        "opposition-member",
+    ]);
+    let case = dir.path().join("cases/o.toml");
+    let text = std::fs::read_to_string(&case).unwrap();
+    // Kyrgyzstan's brief lists MK (Kyrgyzstan) CG [2004] on the opposition, which the
+    // opposition-member tag calls for: offered, commented out, until the expert chooses.
+    let block = "# [[country_guidance]]\n# authority = \"mk-kyrgyzstan-cg-2004\"";
+    assert!(text.contains(block), "{text}");
+    assert_eq!(findings(&case, "W170").len(), 1);
+    let chosen = text
+        .replace("# [[country_guidance]]", "[[country_guidance]]")
+        .replace("# authority = ", "authority = ")
+        .replace("# position = \"agrees\"", "position = \"not-relevant\"")
+        .replace(
+            "# reasons = \"...\"",
+            "reasons = \"The Appellant belongs to no party.\"",
+        );
+    std::fs::write(&case, chosen).unwrap();
+    assert!(findings(&case, "W170").is_empty());
+
+    // A journalist's topics are not the opposition's: nothing is offered.
+    ok(&[
+        "new",
+        "cases/j.toml",
+        "--country",
+        "kyrgyzstan",
+        "--profile",
+        "journalist",
+    ]);
+    let text = std::fs::read_to_string(dir.path().join("cases/j.toml")).unwrap();
+    assert!(!text.contains("[[country_guidance]]"), "{text}");
+}

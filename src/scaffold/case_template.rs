@@ -43,6 +43,18 @@ pub(super) struct CaseTemplate<'a> {
     pub workspace_expert: bool,
     /// The applicant's name; without it the file prompts for one.
     pub applicant: Option<&'a str>,
+    /// The current country guidance on the report's topics, in a forum bound by it: the
+    /// case must say where it stands on each (E170).
+    pub country_guidance: Vec<Guidance<'a>>,
+}
+
+/// A country guidance decision the new case must take a position on.
+#[derive(Debug, Serialize)]
+pub(super) struct Guidance<'a> {
+    /// Its key in the brief's authorities.toml.
+    pub key: &'a str,
+    /// Its neutral citation.
+    pub citation: &'a str,
 }
 
 /// A topic of the report, as its analysis entry names it.

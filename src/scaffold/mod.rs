@@ -323,6 +323,21 @@ pub fn new_case(path: &Path, case: &NewCase) -> Result<CaseDraft> {
         // A blank name is no name: prompt for one, rather than write a file that `render`
         // refuses for its empty applicant.name.
         applicant: case.applicant.as_deref().filter(|a| !a.trim().is_empty()),
+        country_guidance: brief
+            .authorities
+            .list
+            .iter()
+            .filter(|_| profile.country_guidance)
+            .filter(|a| {
+                a.kind == crate::load::authorities::AuthorityKind::CountryGuidance
+                    && a.status == crate::load::authorities::AuthorityStatus::Current
+                    && a.topics.iter().any(|t| topics.contains(t))
+            })
+            .map(|a| case_template::Guidance {
+                key: &a.key,
+                citation: &a.citation,
+            })
+            .collect(),
     }
     .render()?;
 
