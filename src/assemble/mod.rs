@@ -1,5 +1,6 @@
 //! Stage 3, assemble: fill the report templates with the case and brief to make Typst source.
 
+mod bibliography;
 pub mod cite;
 pub mod escape;
 mod guidance;
@@ -17,6 +18,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::prose::Prose;
 use crate::load::tree::Layers;
 use crate::load::{Inputs, Section};
+use bibliography::{bibliography_files, in_text_names};
 
 /// Partials and static files shared by every report template.
 pub const COMMON: &str = "common";
@@ -558,34 +560,6 @@ fn inline_first_line(text: &str, field: &str) -> usize {
         .iter()
         .any(|open| raw.starts_with(open));
     line + usize::from(multi_line)
-}
-
-/// For each source without an author, what an in-text citation of it names: its publisher.
-fn in_text_names(inputs: &Inputs) -> Arc<cite::Names> {
-    Arc::new(
-        inputs
-            .bibliographies()
-            .flat_map(|b| &b.sources)
-            .filter(|s| !s.has_author)
-            .filter_map(|s| Some((s.key.clone(), s.publisher.clone()?)))
-            .collect(),
-    )
-}
-
-/// The bibliographies as the build folder holds them: the brief's under its own name, the
-/// case's own as `case-sources.yml` (or `.bib`), so that the two names never meet.
-fn bibliography_files(inputs: &Inputs) -> Vec<(String, &crate::load::briefs::Bibliography)> {
-    let brief = &inputs.brief.bibliography;
-    let mut files = vec![(brief.file_name.clone(), brief)];
-    if let Some(case) = &inputs.attachments.sources {
-        let extension = if case.file_name.ends_with(".bib") {
-            "bib"
-        } else {
-            "yml"
-        };
-        files.push((format!("case-sources.{extension}"), case));
-    }
-    files
 }
 
 fn section_typst(section: &Section, names: &Arc<cite::Names>) -> String {

@@ -5,6 +5,7 @@ pub mod authorities;
 pub mod briefs;
 pub mod case;
 pub mod confine;
+mod fields;
 pub mod profile;
 pub mod prose;
 pub mod toml_file;

@@ -12,7 +12,12 @@ use pulldown_cmark::{
 
 use super::{cite, escape, prose};
 
+mod inline;
 mod marked;
+mod scan;
+
+use inline::{inline_typst, push_autolinked};
+pub use scan::{TopicLink, expert_notes, topic_links};
 
 use marked::{Marked, Run};
 
@@ -44,50 +49,6 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
-}
-
-/// The byte ranges of a brief's notes to the expert: GFM alerts such as `> [!NOTE]`, which
-/// a draft shows in a marked box and a final report may not carry.
-pub fn expert_notes(markdown: &str) -> Vec<std::ops::Range<usize>> {
-    Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::BlockQuote(Some(_))) => Some(range),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A brief's link to another topic of the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicLink {
-    /// The topic's id.
-    pub topic: String,
-    /// `#topic?`: the sentence holds without the section, so a report that leaves the topic
-    /// out prints the link's text alone.
-    pub optional: bool,
-    /// Where the link is, in bytes of the Markdown.
-    pub range: std::ops::Range<usize>,
-}
-
-/// Links to another topic of the report: `[the minorities section](#minorities)` becomes
-/// "section 6.3, Minorities"; `[the Uzbek minority](#minorities?)` becomes "the Uzbek
-/// minority (section 6.3, Minorities)", or the words alone where the report has no such
-/// section.
-pub fn topic_links(markdown: &str) -> Vec<TopicLink> {
-    Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                topic_of(&dest_url).map(|(topic, optional)| TopicLink {
-                    topic: topic.to_string(),
-                    optional,
-                    range,
-                })
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// The topic a `#topic` or `#topic?` link points at, and whether it is optional.
@@ -574,64 +535,6 @@ impl<'a> Writer<'a> {
             TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition => {}
-        }
-    }
-}
-
-/// A citation's prefix or suffix, as inline Markdown (`*see*`), into Typst markup.
-fn inline_typst(markdown: &str) -> String {
-    let settings = Settings {
-        heading_base: 1,
-        numbered: false,
-        origin: String::new(),
-        first_line: 1,
-        field: None,
-        own_knowledge: false,
-        names: Default::default(),
-    };
-    let marked = Marked::new(&markdown.replace('@', "\\@"));
-    let footnotes = HashMap::new();
-    let mut writer = Writer::new(&settings, &footnotes, &marked);
-    // Inside a note: paragraphs add no call of their own.
-    writer.depth = 1;
-    for event in Parser::new_ext(&marked.source, options()) {
-        if !matches!(
-            event,
-            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-        ) {
-            writer.event(event);
-        }
-    }
-    writer.flush_text();
-    writer.out.trim().to_string()
-}
-
-/// Text with GFM's extended autolinks: a bare `https://…` or `www.…` address and an e-mail
-/// address become links (`www.` gets `http://`, as GFM says; an e-mail `mailto:`), and the
-/// rest is literal text (its citations are tokens by now, see [`marked`]).
-fn push_autolinked(out: &mut String, text: &str) {
-    let mut finder = linkify::LinkFinder::new();
-    finder.url_must_have_scheme(false);
-    for span in finder.spans(text) {
-        let written = span.as_str();
-        let target = match span.kind() {
-            Some(linkify::LinkKind::Email) => Some(format!("mailto:{written}")),
-            Some(linkify::LinkKind::Url) if written.contains("://") => Some(written.to_string()),
-            // Without a scheme only `www.` counts, as in GFM; linkify would take `example.org`.
-            Some(linkify::LinkKind::Url) if written.starts_with("www.") => {
-                Some(format!("http://{written}"))
-            }
-            _ => None,
-        };
-        match target {
-            Some(target) => {
-                out.push_str("#link(");
-                out.push_str(&escape::string(&target));
-                out.push_str(")[");
-                escape::push_markup(out, written);
-                out.push(']');
-            }
-            None => escape::push_markup(out, written),
         }
     }
 }
