@@ -89,14 +89,20 @@ pub fn find_in_markdown(markdown: &str) -> Vec<CiteGroup> {
 fn markdown_ignored(markdown: &str) -> Vec<Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut ignored = Vec::new();
-    for (event, range) in
-        Parser::new_ext(markdown, crate::assemble::markdown::options()).into_offset_iter()
-    {
+    let parser = Parser::new_ext(markdown, crate::assemble::markdown::options());
+    // Link reference definitions (`[1]: https://x.org/@user`) make no event of their own.
+    ignored.extend(
+        parser
+            .reference_definitions()
+            .iter()
+            .map(|(_, def)| def.span.clone()),
+    );
+    for (event, range) in parser.into_offset_iter() {
         match event {
             Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => ignored.push(range),
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::Link { .. }) => {
-                ignored.push(range)
-            }
+            Event::Start(
+                Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::Link { .. } | Tag::Image { .. },
+            ) => ignored.push(range),
             Event::Text(_) => {
                 // A bare address (https://x.org/@user) is a link, not a citation.
                 let mut finder = linkify::LinkFinder::new();
@@ -118,8 +124,17 @@ fn markdown_ignored(markdown: &str) -> Vec<Range<usize>> {
 fn scan(text: &str, ignored: &[Range<usize>], markdown: bool) -> Vec<CiteGroup> {
     let mut found = Vec::new();
     let mut i = 0;
+    // The ranges are sorted by start: those ending before `i` are behind the cursor.
+    let mut next_ignored = 0;
     while i < text.len() {
-        if let Some(range) = ignored.iter().find(|r| r.contains(&i)) {
+        while ignored.get(next_ignored).is_some_and(|r| r.end <= i) {
+            next_ignored += 1;
+        }
+        if let Some(range) = ignored[next_ignored..]
+            .iter()
+            .take_while(|r| r.start <= i)
+            .find(|r| r.contains(&i))
+        {
             i = range.end;
             continue;
         }
@@ -174,7 +189,8 @@ fn starts_in_text(text: &str, at: usize) -> bool {
 }
 
 /// The end of the bracket that opens at `open`, and the text inside it: `None` when it holds
-/// another `[`, runs over a blank line, or is never closed.
+/// another `[` (inside braces too, so that a run of `[{` is not scanned again from each
+/// bracket), runs over a blank line, or is never closed.
 fn closing_bracket(text: &str, open: usize, markdown: bool) -> Option<(usize, &str)> {
     let inner_start = open + 1;
     let mut braces = 0usize;
@@ -186,7 +202,7 @@ fn closing_bracket(text: &str, open: usize, markdown: bool) -> Option<(usize, &s
             }
             '{' => braces += 1,
             '}' => braces = braces.saturating_sub(1),
-            '[' if braces == 0 => return None,
+            '[' => return None,
             ']' if braces == 0 => {
                 return Some((inner_start + j + 1, &text[inner_start..inner_start + j]));
             }
@@ -412,12 +428,14 @@ fn locator_and_suffix(after: &str) -> (Option<String>, Option<String>) {
 /// The length of the locator at the start of `s`: an optional term, then a value of
 /// numbers (arabic or roman, with a letter after: `12a`) joined by `-`, `–`, `,` or `and`.
 fn locator_len(s: &str) -> Option<usize> {
-    let lower = s.to_lowercase();
+    // Compared byte for byte, without lowering the case of `s`: lowering can change a
+    // character's length (the Kelvin sign K becomes `k`), and the length is cut from `s`.
     let term = LOCATOR_TERMS
         .iter()
         .find(|t| {
-            lower.starts_with(*t)
-                && lower[t.len()..]
+            s.get(..t.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(t))
+                && s[t.len()..]
                     .chars()
                     .next()
                     .is_none_or(|c| c.is_whitespace() || c.is_ascii_digit())

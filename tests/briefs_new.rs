@@ -138,6 +138,15 @@ fn a_new_brief_has_every_file_and_the_check_lists_exactly_its_prompts() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(pdf_text(&dir.path().join("e.pdf")).contains("Eritrea"));
 
+    // A country witness has a built-in brief for is not shadowed by a folder of prompts.
+    std::fs::remove_dir_all(dir.path().join("country-briefs/kyrgyzstan")).unwrap();
+    let output = run(witness()
+        .current_dir(dir.path())
+        .args(["briefs", "new", "kyrgyzstan"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("built-in brief"), "{}", stderr(&output));
+    assert!(!dir.path().join("country-briefs/kyrgyzstan").exists());
+
     // A second time, it refuses rather than overwrite the expert's work.
     let output = run(witness()
         .current_dir(dir.path())

@@ -288,7 +288,15 @@ fn context(inputs: &Inputs) -> Value {
     // The expert's own text is Markdown; its headings sit one level below the heading of
     // the part that holds it (`heading_base`).
     let own = |prose: &Prose, field: &str, heading_base: usize| -> String {
-        let (origin, first_line) = match inputs.case.prose_file(field) {
+        // The field's own file: the case's, or witness.toml's for the workspace expert.
+        let file = inputs.case.prose_file(field).or_else(|| {
+            inputs
+                .workspace
+                .prose_files
+                .iter()
+                .find(|f| f.field == field && inputs.case.case.expert.is_none())
+        });
+        let (origin, first_line) = match file {
             Some(file) => (crate::diagnostic::display_path(&file.path), 1),
             None => (
                 case_path.clone(),

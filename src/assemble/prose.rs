@@ -51,13 +51,6 @@ fn own_knowledge(lines: &mut Vec<&str>) -> bool {
     true
 }
 
-/// Whether any paragraph of `text` is marked as resting on the expert's own knowledge.
-pub fn marks_own_knowledge(text: &str) -> bool {
-    paragraph_lines(text)
-        .into_iter()
-        .any(|mut lines| own_knowledge(&mut lines))
-}
-
 /// One line of prose (a name, a title) with its citations, for use inside other markup:
 /// line breaks and blank lines are spaces.
 pub fn inline(text: &str) -> String {

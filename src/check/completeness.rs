@@ -213,9 +213,12 @@ fn check_own_knowledge_marked(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     if !claims {
         return;
     }
-    let marked = super::case_prose(&case.case)
+    // The expert's own text, read as the report reads it.
+    let marked = case
+        .case
+        .markdown_fields()
         .iter()
-        .any(|(_, text)| crate::assemble::prose::marks_own_knowledge(text));
+        .any(|(_, text)| crate::assemble::markdown::marks_own_knowledge(text));
     if !marked {
         found.push(
             case.error_at(

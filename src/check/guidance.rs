@@ -5,24 +5,9 @@
 use crate::citation;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
-use crate::load::authorities::{Authority, AuthorityKind, AuthorityStatus};
+use crate::load::authorities::{Authority, AuthorityStatus};
 use crate::load::case::{Position, Status};
 use crate::lookup::did_you_mean;
-
-/// The current country guidance decisions of the brief on a topic the report covers.
-pub fn applicable(inputs: &Inputs) -> Vec<&Authority> {
-    let topics = inputs.topics();
-    inputs
-        .brief
-        .authorities
-        .list
-        .iter()
-        .filter(|a| {
-            a.kind == AuthorityKind::CountryGuidance && a.status == AuthorityStatus::Current
-        })
-        .filter(|a| a.topics.iter().any(|t| topics.contains(t)))
-        .collect()
-}
 
 /// E170/W170 (current guidance left unaddressed), E171 (a departure without reasons or
 /// evidence), E172 (reliance on superseded guidance), E173 (a position on no authority).
@@ -96,8 +81,13 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         }
         if position.position == Position::Departs {
             let reasons = position.reasons.trim();
-            let cites = citation::find_in_markdown(reasons);
-            let missing = match (reasons.is_empty(), cites.is_empty()) {
+            // Evidence is a source other than the decision itself.
+            let evidence: Vec<_> = citation::find_in_markdown(reasons)
+                .into_iter()
+                .flat_map(|g| g.cites)
+                .filter(|c| c.key != authority.key)
+                .collect();
+            let missing = match (reasons.is_empty(), evidence.is_empty()) {
                 (true, _) => Some("gives no reasons"),
                 (false, true) => Some("cites no evidence"),
                 _ => None,
@@ -122,7 +112,8 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     // Current guidance on the report's topics that the case does not address, in a forum
     // that country guidance binds.
     let bound = inputs.profile.country_guidance;
-    for authority in applicable(inputs).into_iter().filter(|_| bound) {
+    let topics = inputs.topics();
+    for authority in authorities.binding(&topics).filter(|_| bound) {
         if case
             .case
             .country_guidance
@@ -156,8 +147,20 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         });
     }
 
-    // Citations of superseded authorities, in the case's text and the sections used.
+    // Citations of superseded authorities in the case's text; the reasons of a
+    // `not-relevant` position may cite the decision they set aside.
+    let set_aside: Vec<String> = case
+        .case
+        .country_guidance
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.position == Position::NotRelevant)
+        .map(|(i, _)| format!("country_guidance[{i}].reasons"))
+        .collect();
     for (field, text, groups) in super::case_citations(&case.case) {
+        if set_aside.contains(&field) {
+            continue;
+        }
         for group in groups {
             for cite in &group.cites {
                 if let Some(authority) = authorities

@@ -109,6 +109,8 @@ fn what_is_never_a_citation() {
         "a link [see @a](https://example.org)",
         "https://example.org/@user and www.example.org/@user",
         "<a href=\"https://x.org/@a\">",
+        "see [the page][1]\n\n[1]: https://x.org/@user",
+        "![a photo](https://x.org/@user/p.png)",
     ] {
         assert!(
             find_in_markdown(text).is_empty(),
@@ -125,6 +127,21 @@ fn what_is_never_a_citation() {
     // Literal text has no in-text citations and no escapes.
     assert!(find("@a says").is_empty());
     assert_eq!(find("see [@a]")[0].cites[0].key, "a");
+}
+
+#[test]
+fn odd_text_never_panics() {
+    // The Kelvin sign lowercases to a one-byte `k`: a locator term must be matched in place.
+    for text in [
+        "[@a, boo\u{212A} 3]",
+        "[@a, \u{212A}\u{212A}]",
+        "[@a \u{130}p. 3]",
+    ] {
+        let _ = find_in_markdown(text);
+    }
+    // A long run of `[{` is not scanned again from every bracket.
+    let long = "[{".repeat(20_000);
+    assert!(find_in_markdown(&long).is_empty());
 }
 
 #[test]

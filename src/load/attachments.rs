@@ -1,5 +1,6 @@
-//! Files a case names (the expert's CV and signature), read only from inside the case's
-//! folder or its workspace, so a case file cannot pull other files into a report.
+//! Files a case names (the expert's CV and signature, its own sources), read only from
+//! inside the case's folder or its workspace, so a case file cannot pull other files into a
+//! report.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use super::confine::contained;
 use super::workspace::Workspace;
 use crate::diagnostic::Diagnostic;
 
-/// The files a case names beyond itself (the expert's CV and signature), read and confined.
+/// The files a case names beyond itself (the expert's CV and signature, its own sources),
+/// read and confined.
 #[derive(Debug, Clone, Default)]
 pub struct Attachments {
     /// The CV's path and Markdown text.
@@ -117,10 +119,13 @@ fn case_sources(
     if case.path.file_name().is_none_or(|n| n != "case.toml") {
         return Ok(None);
     }
-    Ok(CASE_SOURCES
-        .iter()
-        .map(|name| folder.join(name))
-        .find(|path| path.is_file()))
+    // Found, not named, but confined all the same: a link there must not lead out.
+    match CASE_SOURCES.iter().find(|name| folder.join(name).is_file()) {
+        Some(name) => contained(folder, Path::new(name), &[folder.to_path_buf()])
+            .map(Some)
+            .map_err(|m| error("report.sources", m)),
+        None => Ok(None),
+    }
 }
 
 /// A signature image named at `field`: its bytes and extension, and its resolved path.

@@ -87,6 +87,16 @@ impl Authorities {
         })
     }
 
+    /// The current country guidance decisions on any of `topics`: those a report on them
+    /// must say where it stands on (E170), and that `witness new` offers a block for.
+    pub fn binding<'a>(&'a self, topics: &'a [String]) -> impl Iterator<Item = &'a Authority> {
+        self.list.iter().filter(|a| {
+            a.kind == AuthorityKind::CountryGuidance
+                && a.status == AuthorityStatus::Current
+                && a.topics.iter().any(|t| topics.contains(t))
+        })
+    }
+
     /// The authority with bibliography key `key`.
     pub fn get(&self, key: &str) -> Option<&Authority> {
         self.list.iter().find(|a| a.key == key)

@@ -7,7 +7,6 @@
 //! [`super::widths`] gives the fonts' widths, metrics and text.
 
 use std::collections::BTreeMap;
-use std::panic::catch_unwind;
 
 use anyhow::{Context, Result, anyhow};
 use hayro_syntax::Pdf;
@@ -204,6 +203,14 @@ pub fn measure_file(path: &std::path::Path) -> Result<Measurement> {
 
 /// Measures a PDF held in memory.
 pub fn measure(pdf: &[u8]) -> Result<Measurement> {
+    // hayro-syntax parses objects when they are asked for, so a malformed font, content
+    // stream or outline is met anywhere below, not only in `Pdf::new`: a parser's panic on
+    // one is a failed read-back, not a crashed render.
+    std::panic::catch_unwind(|| measure_parsed(pdf))
+        .map_err(|_| anyhow!("the PDF parser panicked while reading the PDF"))?
+}
+
+fn measure_parsed(pdf: &[u8]) -> Result<Measurement> {
     let doc = open(pdf)?;
     let mut fonts = Fonts::default();
     let (mut pages, mut links, warnings) = (Vec::new(), Vec::new(), Vec::new());
@@ -241,12 +248,9 @@ pub fn measure(pdf: &[u8]) -> Result<Measurement> {
     Ok(measurement)
 }
 
-/// The PDF parsed, or why it could not be.
+/// The PDF parsed, or why it could not be (callers catch a parser's panic).
 pub(super) fn open(pdf: &[u8]) -> Result<Pdf> {
-    // A parser's panic on a malformed file is a failed read-back, not a crashed render.
-    catch_unwind(|| Pdf::new(pdf.to_vec()))
-        .map_err(|_| anyhow!("the PDF parser panicked while reading the PDF"))?
-        .map_err(|e| anyhow!("parsing the PDF: {e:?}"))
+    Pdf::new(pdf.to_vec()).map_err(|e| anyhow!("parsing the PDF: {e:?}"))
 }
 
 pub(super) fn round2(v: f64) -> f64 {

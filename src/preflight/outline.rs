@@ -75,6 +75,10 @@ fn title(entry: &Dict) -> String {
 /// The top-level bookmarks of the PDF in `bytes`, and its page count; `None` when it cannot
 /// be parsed.
 pub fn read_bookmarks(bytes: &[u8]) -> Option<(Vec<(String, f64)>, usize)> {
-    let pdf = super::measure::open(bytes).ok()?;
-    Some((bookmarks(&pdf), pdf.pages().len()))
+    std::panic::catch_unwind(|| {
+        let pdf = super::measure::open(bytes).ok()?;
+        Some((bookmarks(&pdf), pdf.pages().len()))
+    })
+    .ok()
+    .flatten()
 }

@@ -162,7 +162,7 @@ fn cid_widths(font: &Dict, cid: &Dict) -> Option<(f64, HashMap<u32, f64>)> {
             i += 2;
         } else {
             let (last, width) = (number(&items[i + 1])? as u32, number(items.get(i + 2)?)?);
-            widths.extend((first..=last.min(first + 0xFFFF)).map(|c| (c, width)));
+            widths.extend((first..=last.min(first.saturating_add(0xFFFF))).map(|c| (c, width)));
             i += 3;
         }
     }

@@ -46,6 +46,14 @@ pub fn new_brief(workspace: &Workspace, country: &str, today: NaiveDate) -> Resu
         );
     };
     let folder = root.join(briefs).join(country);
+    // A built-in brief of that name would be replaced, unseen, by a folder of prompts.
+    if !folder.exists() && workspace.briefs.folders().iter().any(|id| id == country) {
+        bail!(
+            "witness has a built-in brief for `{country}`\n  help: copy it into the workspace \
+             (`witness init` does, for every built-in brief) and edit that copy, or choose \
+             another id"
+        );
+    }
     if folder.exists() {
         bail!(
             "{} already exists\n  help: edit that brief, or choose another id",

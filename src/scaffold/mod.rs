@@ -325,14 +325,8 @@ pub fn new_case(path: &Path, case: &NewCase) -> Result<CaseDraft> {
         applicant: case.applicant.as_deref().filter(|a| !a.trim().is_empty()),
         country_guidance: brief
             .authorities
-            .list
-            .iter()
+            .binding(&topics)
             .filter(|_| profile.country_guidance)
-            .filter(|a| {
-                a.kind == crate::load::authorities::AuthorityKind::CountryGuidance
-                    && a.status == crate::load::authorities::AuthorityStatus::Current
-                    && a.topics.iter().any(|t| topics.contains(t))
-            })
             .map(|a| case_template::Guidance {
                 key: &a.key,
                 citation: &a.citation,

@@ -1,4 +1,5 @@
-//! Brief Markdown into Typst markup, by walking pulldown-cmark's events.
+//! Markdown into Typst markup, by walking pulldown-cmark's events: brief sections, the CV,
+//! and the expert's own text in the case.
 //!
 //! Structure comes only from Markdown syntax and is emitted as Typst function calls
 //! (`#emph[...]`, `#list(...)`); every piece of text goes through [`escape::markup`], so no
@@ -17,11 +18,11 @@ mod marked;
 mod scan;
 
 use inline::{inline_typst, push_autolinked};
-pub use scan::{TopicLink, expert_notes, topic_links};
+pub use scan::{TopicLink, expert_notes, marks_own_knowledge, topic_links};
 
 use marked::{Marked, Run};
 
-/// How brief Markdown sits in the report.
+/// How a piece of Markdown (a brief section, the CV, a case field) sits in the report.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Report heading level of a `#` heading in the brief (`##` is one deeper).

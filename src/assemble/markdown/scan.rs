@@ -1,7 +1,7 @@
-//! What the check reads from a brief's Markdown without converting it: notes to the expert
-//! and links to other topics.
+//! What the check reads from Markdown without converting it: notes to the expert, links to
+//! other topics, and paragraphs marked as resting on the expert's own knowledge.
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{options, topic_of};
 
@@ -47,4 +47,31 @@ pub fn topic_links(markdown: &str) -> Vec<TopicLink> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether a top-level paragraph of `markdown` opens with the own-knowledge marker: exactly
+/// the paragraphs the report marks (not one in a list, a quotation or a code block).
+pub fn marks_own_knowledge(markdown: &str) -> bool {
+    let marked = super::marked::Marked::new(markdown);
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(&marked.source, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Paragraph)
+                if depth == 0 && super::opens_with_own_knowledge(&marked.source[range.start..]) =>
+            {
+                return true;
+            }
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
+            ) => depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition,
+            ) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
