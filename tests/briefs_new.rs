@@ -144,7 +144,11 @@ fn a_new_brief_has_every_file_and_the_check_lists_exactly_its_prompts() {
         .current_dir(dir.path())
         .args(["briefs", "new", "kyrgyzstan"]));
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("built-in brief"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("built-in brief"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!dir.path().join("country-briefs/kyrgyzstan").exists());
 
     // A second time, it refuses rather than overwrite the expert's work.

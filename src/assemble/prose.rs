@@ -14,17 +14,23 @@ pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
     out.push_str(&format!("// origin: {}\n", escape::comment(origin)));
     for mut lines in paragraph_lines(text) {
         let own = own_knowledge(&mut lines);
-        out.push_str(match (numbered, own) {
-            (true, false) => "#np[",
-            (true, true) => "#np-own[",
-            (false, false) => "#par[",
-            (false, true) => "#par-own[",
-        });
+        out.push_str(paragraph_open(numbered, own));
         push_inline(&mut out, &lines.join("\n"));
         out.push_str("]\n\n");
     }
     out.push_str(crate::typeset::ORIGIN_END);
     out
+}
+
+/// What opens a paragraph in Typst: numbered (`#np`) in the body of the report or plain
+/// (`#par`), and marked as resting on the expert's own knowledge (`-own`) or not.
+pub fn paragraph_open(numbered: bool, own_knowledge: bool) -> &'static str {
+    match (numbered, own_knowledge) {
+        (true, false) => "#np[",
+        (true, true) => "#np-own[",
+        (false, false) => "#par[",
+        (false, true) => "#par-own[",
+    }
 }
 
 /// What opens a paragraph that rests on the expert's own knowledge (PD35 3.2(4)); it is

@@ -388,12 +388,8 @@ impl<'a> Writer<'a> {
                 if self.depth == 0 {
                     let own = std::mem::take(&mut self.own_knowledge);
                     self.marker_pending = own;
-                    self.out.push_str(match (self.settings.numbered, own) {
-                        (true, false) => "#np[",
-                        (true, true) => "#np-own[",
-                        (false, false) => "#par[",
-                        (false, true) => "#par-own[",
-                    });
+                    self.out
+                        .push_str(prose::paragraph_open(self.settings.numbered, own));
                 }
             }
             Tag::Heading { level, .. } => {
