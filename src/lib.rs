@@ -17,6 +17,7 @@ pub mod batch;
 pub mod brief_status;
 pub mod check;
 pub mod citation;
+pub mod cv;
 pub mod diagnostic;
 pub mod doctor;
 pub mod load;

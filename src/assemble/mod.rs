@@ -491,6 +491,7 @@ fn context(inputs: &Inputs) -> Value {
             "jurisdiction": case.report.jurisdiction,
         },
         "profile": profile,
+        "brand_name": inputs.workspace.config.brand.name,
         "typography": typography(&profile.typography),
         "statement_of_truth": statement_of_truth,
         "expert": expert.map(|e| json!({
@@ -499,7 +500,9 @@ fn context(inputs: &Inputs) -> Value {
             "affiliation": e.affiliation,
             "contact": e.contact,
             "qualifications_typst": e.qualifications.as_ref().map(|q| own(q, "expert.qualifications", 2)),
-            "cv_typst": cv_typst.filter(|_| case.report.cv == crate::load::case::CvPlacement::Appendix),
+            "cv_typst": cv_typst.clone().filter(|_| case.report.cv == crate::load::case::CvPlacement::Appendix),
+            // The CV whatever its placement: `witness cv` lays it out on its own.
+            "cv_document_typst": cv_typst,
             "cv_separate": case.report.cv == crate::load::case::CvPlacement::Separate,
             "signature_file": signature_file,
             "signed_by_hand": e.signed_by_hand,

@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod cv;
 mod render;
 mod sample;
 // The authoring loop: start a workspace or case, watch it, inspect briefs and set-up.
@@ -49,6 +50,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Make a sample report for marketing: a country's brief, or a real case anonymised.
     Sample(sample::SampleArgs),
+    /// Render the expert's CV as a document of its own, in the report's house style.
+    Cv(cv::CvArgs),
 }
 
 /// How to find the typst CLI; shared by every command that typesets.
@@ -83,5 +86,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Man(args) => man::run(args),
         Command::Check(args) => check::run(args),
         Command::Sample(args) => sample::run(args),
+        Command::Cv(args) => cv::run(args),
     }
 }
