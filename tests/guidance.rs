@@ -104,6 +104,20 @@ fn a_departure_needs_reasons_and_cited_evidence() {
             .contains("cites no evidence")
     );
 
+    // Citing the decision itself is not evidence against it.
+    let (_dir, case) = case_with(
+        &departs("reasons = \"It is old [@tl-cg-2025].\""),
+        "status = \"draft\"",
+    );
+    let found = findings(&case, "E171");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cites no evidence")
+    );
+
     let (_dir, case) = case_with(
         &departs("reasons = \"Arrests of opposition members doubled in 2026 [@recent-a].\""),
         "status = \"draft\"",
