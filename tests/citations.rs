@@ -196,13 +196,11 @@ fn a_key_in_both_and_an_incomplete_case_source_are_errors_in_the_cases_file() {
         ),
     )
     .unwrap();
-    let output = run(witness().args(["check", "--format", "json"]).arg(&case));
-    assert_eq!(output.status.code(), Some(1));
-    let findings: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|f: &serde_json::Value| f["severity"] == "error")
+    let (findings, status) = check_findings(&case);
+    assert_eq!(status, 1);
+    let findings: Vec<serde_json::Value> = findings
+        .into_iter()
+        .filter(|f| f["severity"] == "error")
         .collect();
     let codes: Vec<&str> = findings
         .iter()

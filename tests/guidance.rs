@@ -15,13 +15,8 @@ const CURRENT: &str = "AB (Political Opinion) Testland CG [2025] UKUT 00123 (IAC
 
 /// The findings of `witness check --format json` with `code`.
 fn findings(case: &std::path::Path, code: &str) -> Vec<serde_json::Value> {
-    let output = run(witness().args(["check", "--format", "json"]).arg(case));
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|f| f["code"] == code)
-        .collect()
+    let (found, _) = check_findings(case);
+    found.into_iter().filter(|f| f["code"] == code).collect()
 }
 
 /// The fixture with the opposition topic and `positions` appended as [[country_guidance]].

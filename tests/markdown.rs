@@ -270,12 +270,10 @@ fn a_field_may_come_from_a_markdown_file_and_its_findings_name_that_file() {
         "The site was *blocked* in 2023.\n\nA second paragraph cites [@no-such-key].\n",
     )
     .unwrap();
-    let output = run(witness().args(["check", "--format", "json"]).arg(&case));
-    let findings: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .filter(|f: &serde_json::Value| f["code"] == "E201")
+    let (findings, _) = check_findings(&case);
+    let findings: Vec<serde_json::Value> = findings
+        .into_iter()
+        .filter(|f| f["code"] == "E201")
         .collect();
     assert_eq!(findings.len(), 1, "{findings:?}");
     let finding = &findings[0];

@@ -73,11 +73,8 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         if authority.status == AuthorityStatus::Superseded
             && position.position != Position::NotRelevant
         {
-            found.push(superseded(
-                inputs,
-                authority,
-                case.error_at(&format!("{field}.authority"), ""),
-            ));
+            let at_field = |message: String| case.error_at(&format!("{field}.authority"), message);
+            found.push(superseded(inputs, authority, &at_field));
         }
         if position.position == Position::Departs {
             let reasons = position.reasons.trim();
@@ -168,19 +165,21 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
                     .filter(|a| a.status == AuthorityStatus::Superseded)
                 {
                     let written = &text[group.span.clone()];
-                    found.push(superseded(
-                        inputs,
-                        authority,
-                        case.error_at_text(&field, written, ""),
-                    ));
+                    let at_citation =
+                        |message: String| case.error_at_text(&field, written, message);
+                    found.push(superseded(inputs, authority, &at_citation));
                 }
             }
         }
     }
 }
 
-/// E172 at `at`: reliance on `authority`, which is superseded, naming its successor.
-fn superseded(inputs: &Inputs, authority: &Authority, at: Diagnostic) -> Diagnostic {
+/// E172, placed by `at`: reliance on `authority`, which is superseded, naming its successor.
+fn superseded(
+    inputs: &Inputs,
+    authority: &Authority,
+    at: &dyn Fn(String) -> Diagnostic,
+) -> Diagnostic {
     let successor = authority.superseded_by.as_deref().map(|key| {
         inputs
             .brief
@@ -192,9 +191,7 @@ fn superseded(inputs: &Inputs, authority: &Authority, at: Diagnostic) -> Diagnos
         Some(successor) => format!("`{}` is superseded by `{successor}`", authority.citation),
         None => format!("`{}` is superseded", authority.citation),
     };
-    let mut diagnostic = at
+    at(message)
         .with_code("E172")
-        .with_help("rely on the guidance in force: cite and address its successor instead");
-    diagnostic.message = message;
-    diagnostic
+        .with_help("rely on the guidance in force: cite and address its successor instead")
 }

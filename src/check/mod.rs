@@ -90,32 +90,24 @@ fn staleness(
 }
 
 /// The citation groups of every free-text field of a case, with the field's path and text:
-/// in the expert's own Markdown as Markdown reads them, in literal text bracketed only.
+/// in the expert's own Markdown ([`crate::load::Case::markdown_fields`]) as Markdown reads
+/// them, in the literal text from others bracketed only.
 pub fn case_citations(
     case: &crate::load::Case,
 ) -> Vec<(String, &str, Vec<crate::citation::CiteGroup>)> {
-    let markdown: Vec<String> = case.markdown_fields().into_iter().map(|(f, _)| f).collect();
-    case_prose(case)
+    let markdown = case.markdown_fields().into_iter().map(|(field, prose)| {
+        let text = prose.as_str();
+        (field, text, crate::citation::find_in_markdown(text))
+    });
+    let literal = literal_text(case)
         .into_iter()
-        .map(|(field, text)| {
-            let groups = if markdown.contains(&field) {
-                crate::citation::find_in_markdown(text)
-            } else {
-                crate::citation::find(text)
-            };
-            (field, text, groups)
-        })
-        .collect()
+        .map(|(field, text)| (field, text, crate::citation::find(text)));
+    markdown.chain(literal).collect()
 }
 
-/// Every free-text field of a case, with its field path: the expert's own Markdown
-/// ([`crate::load::Case::markdown_fields`]) and the literal text from others.
-pub fn case_prose(case: &crate::load::Case) -> Vec<(String, &str)> {
-    let mut fields: Vec<(String, &str)> = case
-        .markdown_fields()
-        .into_iter()
-        .map(|(field, prose)| (field, prose.as_str()))
-        .collect();
+/// The free-text fields of a case that hold text from others, printed literally.
+fn literal_text(case: &crate::load::Case) -> Vec<(String, &str)> {
+    let mut fields: Vec<(String, &str)> = Vec::new();
     for (i, q) in case.questions.iter().enumerate() {
         fields.push((format!("questions[{i}].question"), &q.question));
     }

@@ -66,13 +66,7 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
                     .find(|f| f.field == field)
                 {
                     Some(file) => {
-                        let span = file.text.find(written).map(|at| at..at + written.len());
-                        Diagnostic::error(
-                            &file.path,
-                            format!("placeholder `{written}` left in the text"),
-                        )
-                        .with_field(&field)
-                        .at(file.text.clone(), span)
+                        file.error_at(written, format!("placeholder `{written}` left in the text"))
                     }
                     None => located(config, &text, &field, written),
                 };

@@ -422,10 +422,7 @@ impl CaseFile {
         message: impl Into<String>,
     ) -> Diagnostic {
         if let Some(file) = self.prose_file(field) {
-            let span = file.text.find(needle).map(|at| at..at + needle.len());
-            return Diagnostic::error(&file.path, message)
-                .with_field(field)
-                .at(file.text.clone(), span);
+            return file.error_at(needle, message);
         }
         let value = toml_file::locate(&self.text, field);
         let span = value.clone().and_then(|range| {

@@ -116,6 +116,17 @@ pub struct ProseFile {
     pub text: Arc<str>,
 }
 
+impl ProseFile {
+    /// An error at `needle` in the file (such as one citation), or at the file as a whole
+    /// when the needle is not found.
+    pub fn error_at(&self, needle: &str, message: impl Into<String>) -> Diagnostic {
+        let span = self.text.find(needle).map(|at| at..at + needle.len());
+        Diagnostic::error(&self.path, message)
+            .with_field(&self.field)
+            .at(self.text.clone(), span)
+    }
+}
+
 /// Reads the file of a file-backed field, confined to `folder` (the case's), into `prose`;
 /// `Ok(None)` when the field is written inline. A path that cannot be used is reported by
 /// `at_field` (at the field in the case file); a file that cannot be read names itself.

@@ -308,10 +308,11 @@ pub fn fixture(replacements: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (dir, case)
 }
 
-/// Runs `witness check --format json` and returns the codes found and the exit code.
-pub fn check_codes(case: &Path) -> (Vec<String>, i32) {
+/// Runs `witness check --format json` and returns each finding, in the order printed, and
+/// the exit code; every finding has the fields the JSON format promises.
+pub fn check_findings(case: &Path) -> (Vec<serde_json::Value>, i32) {
     let output = run(witness().arg("check").arg("--format").arg("json").arg(case));
-    let codes = String::from_utf8(output.stdout)
+    let findings = String::from_utf8(output.stdout)
         .unwrap()
         .lines()
         .map(|line| {
@@ -322,8 +323,18 @@ pub fn check_codes(case: &Path) -> (Vec<String>, i32) {
             ] {
                 assert!(object.get(key).is_some(), "{key} in {line}");
             }
-            object["code"].as_str().unwrap().to_string()
+            object
         })
         .collect();
-    (codes, output.status.code().unwrap())
+    (findings, output.status.code().unwrap())
+}
+
+/// Runs `witness check --format json` and returns the codes found and the exit code.
+pub fn check_codes(case: &Path) -> (Vec<String>, i32) {
+    let (findings, status) = check_findings(case);
+    let codes = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    (codes, status)
 }
