@@ -601,6 +601,7 @@ fn the_helpers_do_what_the_property_relies_on() {
         &witness::assemble::markdown::Settings {
             heading_base: 1,
             numbered: false,
+            paragraph_ids: String::new(),
             origin: "t".into(),
             first_line: 1,
             field: None,

@@ -85,8 +85,8 @@ fn check(expect: &Expectation) {
     .unwrap();
     // Numbered paragraphs: plain ones, those marked as resting on the expert's own knowledge,
     // and, when there are any of those, the methodology's paragraph that lists them.
-    let marked = source.matches("#np-own[").count();
-    let paragraphs = source.matches("#np[").count() + marked + usize::from(marked > 0);
+    let marked = source.matches("#np-own(").count();
+    let paragraphs = source.matches("#np(").count() + marked + usize::from(marked > 0);
     eprintln!(
         "{} numbered paragraphs; the first: {:?}",
         numbers.len(),
@@ -98,8 +98,30 @@ fn check(expect: &Expectation) {
         "one number for each of the {paragraphs} numbered paragraphs, 1 to {paragraphs} in \
          order, none missing or repeated"
     );
-    // Compared without white space: how pdf-extract spaces words is layout, not text.
+    // The snapshot beside the PDF records each printed paragraph under the number it has in
+    // print: its text starts as the PDF's line after that number does.
+    let snapshot: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(pdf.with_extension("snapshot.json")).unwrap(),
+    )
+    .unwrap();
+    let served = snapshot["paragraphs"].as_array().unwrap();
+    assert_eq!(
+        served.len(),
+        numbers.len(),
+        "the snapshot has every printed paragraph"
+    );
     let squeeze = |s: &str| normalise(s).replace(' ', "");
+    for ((number, printed), recorded) in numbers.iter().zip(served) {
+        assert_eq!(recorded["number"].as_u64(), Some(u64::from(*number)));
+        // Up to the first note mark or own-knowledge mark, which print differently.
+        let printed: String = squeeze(printed).chars().take(12).collect();
+        let recorded = squeeze(recorded["text"].as_str().unwrap());
+        assert!(
+            recorded.starts_with(&printed),
+            "para {number} in the snapshot starts {:?}, in print {printed:?}",
+            recorded.chars().take(30).collect::<String>()
+        );
+    }
     let conclusions = squeeze(parsed["opinion"]["conclusions"].as_str().unwrap());
     assert!(
         numbers[0].1.len() >= 20 && conclusions.starts_with(&squeeze(&numbers[0].1)),

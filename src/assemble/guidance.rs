@@ -48,6 +48,7 @@ pub fn positions(inputs: &Inputs, own: &dyn Fn(&Prose, &str, usize) -> String) -
                 )
             });
             Some(json!({
+                "id": format!("guidance-{}", i + 1),
                 "citation_typst": cited,
                 "date": authority.date.0.format("%-d %B %Y").to_string(),
                 "cpin": authority.kind == AuthorityKind::Cpin,

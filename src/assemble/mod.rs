@@ -283,8 +283,11 @@ fn context(inputs: &Inputs) -> Value {
         }
     };
     let names = in_text_names(inputs);
-    let numbered = |text: &str, field: &str| prose::to_typst(text, true, &origin(field));
-    let plain = |text: &str, field: &str| prose::to_typst(text, false, &origin(field));
+    let numbered = |text: &str, field: &str| {
+        let ids = crate::served::id_prefix(field);
+        prose::to_typst(text, Some(&ids), &origin(field))
+    };
+    let plain = |text: &str, field: &str| prose::to_typst(text, None, &origin(field));
     // The expert's own text is Markdown; its headings sit one level below the heading of
     // the part that holds it (`heading_base`).
     let own = |prose: &Prose, field: &str, heading_base: usize| -> String {
@@ -308,6 +311,7 @@ fn context(inputs: &Inputs) -> Value {
             &markdown::Settings {
                 heading_base,
                 numbered: true,
+                paragraph_ids: crate::served::id_prefix(field),
                 origin,
                 first_line,
                 field: Some(field.to_string()),
@@ -448,6 +452,7 @@ fn context(inputs: &Inputs) -> Value {
                 // The CV is an appendix (level 1), so its `##` headings sit at level 2.
                 heading_base: 1,
                 numbered: false,
+                paragraph_ids: String::new(),
                 origin: path.display().to_string(),
                 first_line: 1,
                 field: None,
@@ -581,6 +586,8 @@ fn section_typst(section: &Section, names: &Arc<cite::Names>) -> String {
             // A topic is a level-2 heading, so a brief's `##` sits at level 3 below it.
             heading_base: 2,
             numbered: true,
+            // A topic's paragraphs: `freedom-of-speech.1`, `freedom-of-speech.2`…
+            paragraph_ids: section.topic.clone(),
             origin: section.path.display().to_string(),
             first_line,
             field: None,

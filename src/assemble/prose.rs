@@ -8,13 +8,15 @@ use crate::citation::{self, Piece};
 
 use super::{cite, escape};
 
-/// Prose as Typst paragraphs; numbered paragraphs (`#np`) for the body of the report.
-pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
+/// Prose as Typst paragraphs: numbered paragraphs (`#np`) for the body of the report, with
+/// IDs `<ids>.1`, `<ids>.2`…, when `ids` is given; plain paragraphs without.
+pub fn to_typst(text: &str, ids: Option<&str>, origin: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     out.push_str(&format!("// origin: {}\n", escape::comment(origin)));
-    for mut lines in paragraph_lines(text) {
+    for (i, mut lines) in paragraph_lines(text).into_iter().enumerate() {
         let own = own_knowledge(&mut lines);
-        out.push_str(paragraph_open(numbered, own));
+        let id = ids.map(|ids| format!("{ids}.{}", i + 1));
+        out.push_str(&paragraph_open(own, id.as_deref()));
         push_inline(&mut out, &lines.join("\n"));
         out.push_str("]\n\n");
     }
@@ -22,14 +24,14 @@ pub fn to_typst(text: &str, numbered: bool, origin: &str) -> String {
     out
 }
 
-/// What opens a paragraph in Typst: numbered (`#np`) in the body of the report or plain
-/// (`#par`), and marked as resting on the expert's own knowledge (`-own`) or not.
-pub fn paragraph_open(numbered: bool, own_knowledge: bool) -> &'static str {
-    match (numbered, own_knowledge) {
-        (true, false) => "#np[",
-        (true, true) => "#np-own[",
-        (false, false) => "#par[",
-        (false, true) => "#par-own[",
+/// What opens a paragraph in Typst: numbered (`#np`) with its stable ID in the body of the
+/// report, or plain (`#par`) without one, and marked as resting on the expert's own
+/// knowledge (`-own`) or not. The ID is written as a string literal, whatever it holds.
+pub fn paragraph_open(own_knowledge: bool, id: Option<&str>) -> String {
+    let own = if own_knowledge { "-own" } else { "" };
+    match id {
+        Some(id) => format!("#np{own}(id: {})[", escape::string(id)),
+        None => format!("#par{own}["),
     }
 }
 
@@ -117,12 +119,12 @@ mod tests {
     fn blank_lines_separate_numbered_paragraphs() {
         let out = to_typst(
             "One\nline.\n\n\nTwo [@k, p. 3].",
-            true,
+            Some("analysis.history"),
             "case.toml: analysis.history",
         );
         assert_eq!(
             out,
-            "// origin: case.toml: analysis.history\n#np[One line\\.]\n\n#np[Two #cite(label(\"k\"), supplement: [p\\. 3])\\.]\n\n// origin ends\n"
+            "// origin: case.toml: analysis.history\n#np(id: \"analysis.history.1\")[One line\\.]\n\n#np(id: \"analysis.history.2\")[Two #cite(label(\"k\"), supplement: [p\\. 3])\\.]\n\n// origin ends\n"
         );
     }
 
@@ -130,7 +132,7 @@ mod tests {
     fn a_citation_across_a_line_break_is_one_citation_as_the_check_sees_it() {
         let text = "Acts nationally [@usdos-hr-2024\n]. Also [@a,\np. 3].";
         assert_eq!(crate::citation::find(text).len(), 2, "the check finds both");
-        let out = to_typst(text, true, "o");
+        let out = to_typst(text, Some("o"), "o");
         assert_eq!(out.matches("#cite").count(), 2, "{out}");
         assert!(out.contains("supplement: [p\\. 3]"), "{out}");
         // Over a blank line it is text, for the check and the report alike.

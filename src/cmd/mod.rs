@@ -3,6 +3,7 @@
 mod args;
 mod check;
 mod cv;
+mod diff;
 mod render;
 mod sample;
 // The authoring loop: start a workspace or case, watch it, inspect briefs and set-up.
@@ -52,6 +53,8 @@ enum Command {
     Sample(sample::SampleArgs),
     /// Render the expert's CV as a document of its own, in the report's house style.
     Cv(cv::CvArgs),
+    /// Compare a served version's snapshot with the report now: a summary and a redline PDF.
+    Diff(diff::DiffArgs),
 }
 
 /// How to find the typst CLI; shared by every command that typesets.
@@ -87,5 +90,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Cv(args) => cv::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

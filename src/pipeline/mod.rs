@@ -89,6 +89,8 @@ pub struct Rendered {
     pub pdf: PathBuf,
     /// The provenance sidecar beside it, if one was written.
     pub provenance: Option<PathBuf>,
+    /// The snapshot of its numbered paragraphs beside it, if one was written.
+    pub snapshot: Option<PathBuf>,
     /// The output's page count, when it could be read.
     pub pages: Option<usize>,
     /// Check findings the run went on despite: warnings, and a forced draft's errors.
@@ -324,6 +326,7 @@ pub fn execute(
         prepared.provenance.then(|| backend.version()),
         output::Placement::Move,
         preflight.as_ref(),
+        &prepared.assembly.main,
     )?;
     let timings = Timings {
         typeset_ms: millis(typeset),
@@ -338,6 +341,7 @@ pub fn execute(
         reference,
         pdf: prepared.destination,
         provenance: published.provenance,
+        snapshot: published.snapshot,
         pages: published.pages,
         warnings,
         typst_warnings: produced.warnings,

@@ -10,6 +10,7 @@ use super::budget::Budget;
 use crate::diagnostic::Diagnostic;
 use crate::load::Inputs;
 use crate::preflight;
+use crate::served::{self, Snapshot};
 use crate::write::{self, Provenance};
 
 /// `-o`, else `<out-dir>/<reference>.<extension>`, where out-dir defaults to the workspace's
@@ -75,11 +76,13 @@ pub struct Published {
     pub warnings: Vec<Diagnostic>,
     /// The pages each part takes, and those that count toward the limit.
     pub budget: Option<Budget>,
+    /// The snapshot of the numbered paragraphs written beside the output, if one was.
+    pub snapshot: Option<PathBuf>,
 }
 
 /// Puts `produced` at `destination` atomically (flushed first, so a crash leaves the old
 /// file or the new, never half of one) and records its provenance, with the preflight's
-/// report when there is one.
+/// report when there is one, and the snapshot of what `source` numbered.
 pub fn publish(
     inputs: &Inputs,
     produced: &Path,
@@ -87,6 +90,7 @@ pub fn publish(
     made_by: Option<&str>,
     placement: Placement,
     preflight: Option<&preflight::Report>,
+    source: &str,
 ) -> Result<Published> {
     let bytes =
         std::fs::read(produced).with_context(|| format!("cannot read {}", produced.display()))?;
@@ -95,18 +99,20 @@ pub fn publish(
         Placement::Copy => write::atomic_write(destination, &bytes)?,
     }
     match made_by {
-        Some(made_by) => record(inputs, &bytes, destination, made_by, preflight),
+        Some(made_by) => record(inputs, &bytes, destination, made_by, preflight, source),
         None => Ok(Published {
             pages: write::count_pages(&bytes),
             provenance: None,
             warnings: Vec::new(),
             budget: None,
+            snapshot: None,
         }),
     }
 }
 
-/// Writes the provenance of `output` (whose bytes are given) made from `inputs`, and the
-/// findings that need the output. `watch` calls it alone when the inputs changed but the
+/// Writes the provenance of `output` (whose bytes are given) made from `inputs`, the
+/// snapshot of the numbered paragraphs of `source` (its Typst), and the findings that need
+/// the output. `watch` calls it alone when the inputs changed but the
 /// output did not (a brief's review date), so the sidecar always says what a fresh render
 /// of the same inputs would.
 pub fn record(
@@ -115,6 +121,7 @@ pub fn record(
     destination: &Path,
     made_by: &str,
     preflight: Option<&preflight::Report>,
+    source: &str,
 ) -> Result<Published> {
     let pages = write::count_pages(output);
     let excludes = &inputs.profile.page_limit_excludes;
@@ -130,7 +137,17 @@ pub fn record(
     record.budget = budget.clone();
     record.preflight = preflight.cloned();
     record.write(&provenance)?;
+    let mut snapshot = Snapshot::of(inputs, source);
+    let snapshot = if snapshot.paragraphs.is_empty() {
+        None
+    } else {
+        snapshot.pdf_sha256 = Some(write::sha256_hex(output));
+        let path = served::snapshot_path(destination);
+        snapshot.write(&path)?;
+        Some(path)
+    };
     Ok(Published {
+        snapshot,
         pages,
         provenance: Some(provenance),
         warnings: crate::check::page_limit(inputs, pages, budget.as_ref())

@@ -343,7 +343,7 @@ fn sample_context(
     let country = &inputs.brief.info.name;
     let fill = |text: &str| text.replace("{country}", country);
     let para = |text: &str, field: &str| {
-        crate::assemble::prose::to_typst(&fill(text), false, &format!("{SETTINGS_FILE}: {field}"))
+        crate::assemble::prose::to_typst(&fill(text), None, &format!("{SETTINGS_FILE}: {field}"))
     };
 
     let briefed: Vec<String> = countries(workspace)

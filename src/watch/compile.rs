@@ -111,6 +111,8 @@ impl Session {
         if !produced.is_file() {
             bail!("{}", pipeline::backend::NO_OUTPUT);
         }
+        // The source typst compiled, whose numbered paragraphs the snapshot records.
+        let source = std::fs::read_to_string(build.join(crate::assemble::MAIN))?;
         let published = if inputs.case.case.report.status == Status::Final {
             // A final report is held to the forum's rules before it may be seen at all.
             let (preflight, warnings) = pipeline::hold_to_forum(&inputs, true, &produced)?;
@@ -121,6 +123,7 @@ impl Session {
                 Some(&self.typst.version),
                 Placement::Copy,
                 preflight.as_ref(),
+                &source,
             )?;
             (published, warnings)
         } else {
@@ -136,6 +139,7 @@ impl Session {
                 destination,
                 &self.typst.version,
                 preflight.as_ref(),
+                &source,
             )?;
             (recorded, warnings)
         };

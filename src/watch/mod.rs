@@ -332,6 +332,7 @@ impl Session {
                     &prepared.destination,
                     &self.typst.version,
                     preflight.as_ref(),
+                    &prepared.assembly.main,
                 )?;
                 let mut findings = findings;
                 findings.extend(recorded.warnings);

@@ -14,6 +14,7 @@ pub(super) fn inline_typst(markdown: &str) -> String {
     let settings = Settings {
         heading_base: 1,
         numbered: false,
+        paragraph_ids: String::new(),
         origin: String::new(),
         first_line: 1,
         field: None,

@@ -29,6 +29,9 @@ pub struct Settings {
     pub heading_base: usize,
     /// Whether top-level paragraphs are numbered (`#np[...]`) or plain (`#par[...]`).
     pub numbered: bool,
+    /// What a numbered paragraph's ID starts with: `answer-1` gives `answer-1.1`,
+    /// `answer-1.2`…, unless the paragraph ends with its own `{#id}`.
+    pub paragraph_ids: String,
     /// Shown in `// origin:` comments so Typst errors lead back to the brief.
     pub origin: String,
     /// Line of the file on which the Markdown starts (after front matter), 1-based.
@@ -112,6 +115,10 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
         {
             writer.own_knowledge = opens_with_own_knowledge(&marked.source[range.start..]);
         }
+        if settings.numbered && writer.depth == 0 && matches!(event, Event::Start(Tag::Paragraph)) {
+            writer.explicit_id = crate::served::explicit_id(&marked.source[range.clone()])
+                .map(|(id, _)| id.to_string());
+        }
         writer.event(event);
     }
     writer.flush_text();
@@ -150,6 +157,10 @@ struct Writer<'a> {
     own_knowledge: bool,
     /// The marker is still to be taken off the paragraph's first text.
     marker_pending: bool,
+    /// How many numbered paragraphs have been opened: the next one's derived ID.
+    paragraphs: usize,
+    /// The `{#id}` that ends the paragraph being opened, to be taken off its last text.
+    explicit_id: Option<String>,
     /// How many links enclose the current text: inside one, an address is not linked again.
     in_link: usize,
     /// The source with its citations as tokens, and the groups they stand for.
@@ -237,6 +248,8 @@ impl<'a> Writer<'a> {
             nesting: 0,
             wrapped: Vec::new(),
             own_knowledge: false,
+            paragraphs: 0,
+            explicit_id: None,
             marker_pending: false,
             in_link: 0,
             marked,
@@ -284,6 +297,17 @@ impl<'a> Writer<'a> {
                 None => self.text.push_str(text),
             }
             return;
+        }
+        if matches!(event, Event::End(TagEnd::Paragraph)) && self.depth == 0 {
+            // `… the summons. {#summons}`: the ID is not part of the text.
+            if let Some(id) = self.explicit_id.take() {
+                let marker = format!("{{#{id}}}");
+                let kept = self.text.trim_end().strip_suffix(&marker).map(str::len);
+                if let Some(kept) = kept {
+                    self.text.truncate(kept);
+                    self.text.truncate(self.text.trim_end().len());
+                }
+            }
         }
         self.flush_text();
         match event {
@@ -388,8 +412,15 @@ impl<'a> Writer<'a> {
                 if self.depth == 0 {
                     let own = std::mem::take(&mut self.own_knowledge);
                     self.marker_pending = own;
+                    let id = self.settings.numbered.then(|| {
+                        self.paragraphs += 1;
+                        match &self.explicit_id {
+                            Some(id) => id.clone(),
+                            None => format!("{}.{}", self.settings.paragraph_ids, self.paragraphs),
+                        }
+                    });
                     self.out
-                        .push_str(prose::paragraph_open(self.settings.numbered, own));
+                        .push_str(&prose::paragraph_open(own, id.as_deref()));
                 }
             }
             Tag::Heading { level, .. } => {

@@ -8,6 +8,7 @@ fn convert(md: &str) -> String {
         &Settings {
             heading_base: 3,
             numbered: true,
+            paragraph_ids: "history".into(),
             origin: "brief/history.md".into(),
             first_line: 5,
             field: None,
@@ -22,12 +23,27 @@ fn paragraphs_are_numbered_and_traced_to_their_line() {
     let out = convert("First *claim* [@hrw].\n\nSecond.");
     assert!(
         out.starts_with(
-            "// origin: brief/history.md:5\n#np[First #emph[claim] #cite(label(\"hrw\"))\\.]"
+            "// origin: brief/history.md:5\n#np(id: \"history.1\")[First #emph[claim] #cite(label(\"hrw\"))\\.]"
         ),
         "{out}"
     );
     assert!(
-        out.contains("// origin: brief/history.md:7\n#np[Second\\.]"),
+        out.contains("// origin: brief/history.md:7\n#np(id: \"history.2\")[Second\\.]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_paragraph_may_set_its_own_id_and_the_others_keep_theirs() {
+    let out = convert("First.\n\nThe summons *reads* so. {#summons}\n\nThird {#not an id}");
+    assert!(out.contains("#np(id: \"history.1\")[First\\.]"), "{out}");
+    assert!(
+        out.contains("#np(id: \"summons\")[The summons #emph[reads] so\\.]"),
+        "the marker is the ID, not text: {out}"
+    );
+    // Not an ID (it has spaces): the text stays, and the paragraph keeps its place's ID.
+    assert!(
+        out.contains("#np(id: \"history.3\")[Third {\\#not"),
         "{out}"
     );
 }

@@ -1,0 +1,199 @@
+//! What was served: every numbered paragraph of a report with its stable ID, its number and
+//! its text, recorded beside the PDF so that later commands (`witness diff`, an addendum's
+//! cross-references) refer to exactly what the other side read.
+//!
+//! A paragraph's ID comes from where its text is: the part or topic and its place within it
+//! (`analysis.freedom-of-speech.2`, `answer-1.3`, `freedom-of-speech.4`), or the expert's own
+//! `{#summons}` at the end of the paragraph. Editing one part leaves the IDs of every other
+//! part as they were.
+
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::load::Inputs;
+
+/// The snapshot format; a later witness reads older ones.
+pub const FORMAT: u32 = 1;
+
+/// One render's numbered paragraphs, as served.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The format of this file ([`FORMAT`]).
+    pub format: u32,
+    /// The report's reference.
+    pub reference: String,
+    /// The report's date as printed ("20 November 2026").
+    pub date: String,
+    /// `draft` or `final`.
+    pub status: String,
+    /// The jurisdiction profile it was written under.
+    pub jurisdiction: String,
+    /// The case file it was made from, in full.
+    pub case: String,
+    /// The SHA-256 of the PDF these paragraphs were printed in, when one was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_sha256: Option<String>,
+    /// Every numbered paragraph, in order: the first is para 1.
+    pub paragraphs: Vec<Paragraph>,
+    /// What each cited source was, by key: publisher, title, date and address, so that a
+    /// source updated in the brief shows in the paragraphs that cite it.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+}
+
+/// One numbered paragraph as served.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// Its stable ID.
+    pub id: String,
+    /// Its number in the report ("para 22").
+    pub number: usize,
+    /// Its text as the reader sees it, with citations as `[@key]`; the lists, quotations
+    /// and tables under it follow on lines of their own.
+    pub text: String,
+    /// Its footnotes' text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The sources it cites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
+}
+
+impl Snapshot {
+    /// The numbered paragraphs of `source`, the Typst witness assembled for `inputs`.
+    pub fn of(inputs: &Inputs, source: &str) -> Self {
+        let case = &inputs.case.case;
+        let paragraphs: Vec<Paragraph> = text::paragraphs(source)
+            .into_iter()
+            .enumerate()
+            .map(|(i, found)| Paragraph {
+                id: if found.id.is_empty() {
+                    format!("para.{}", i + 1)
+                } else {
+                    found.id
+                },
+                number: i + 1,
+                text: found.text,
+                notes: found.notes,
+                cites: found.cites,
+            })
+            .collect();
+        let mut sources = BTreeMap::new();
+        for key in paragraphs.iter().flat_map(|p| &p.cites) {
+            if let Some((_, source)) = inputs.find_source(key) {
+                let parts = [
+                    &source.publisher,
+                    &source.title,
+                    &source.published,
+                    &source.url,
+                ];
+                let described: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).collect();
+                sources.insert(key.clone(), described.join(", "));
+            }
+        }
+        Snapshot {
+            format: FORMAT,
+            reference: case.report.reference.clone(),
+            date: case.report.date.to_string(),
+            status: format!("{:?}", case.report.status).to_lowercase(),
+            jurisdiction: case.report.jurisdiction.clone(),
+            // In full, so that a redline against this snapshot finds the case from anywhere.
+            case: std::fs::canonicalize(&inputs.case.path)
+                .unwrap_or_else(|_| inputs.case.path.clone())
+                .display()
+                .to_string(),
+            pdf_sha256: None,
+            paragraphs,
+            sources,
+        }
+    }
+
+    /// The paragraph with ID `id`.
+    pub fn paragraph(&self, id: &str) -> Option<&Paragraph> {
+        self.paragraphs.iter().find(|p| p.id == id)
+    }
+
+    /// Reads a snapshot written by [`Snapshot::write`].
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the snapshot {}", path.display()))?;
+        let snapshot: Snapshot = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a snapshot witness wrote (the `.snapshot.json` beside a rendered report)",
+                path.display()
+            )
+        })?;
+        if snapshot.format > FORMAT {
+            bail!(
+                "{} was written by a newer witness (snapshot format {}); this one reads format {FORMAT}",
+                path.display(),
+                snapshot.format
+            );
+        }
+        Ok(snapshot)
+    }
+
+    /// Writes the snapshot as pretty JSON, atomically.
+    pub fn write(&self, destination: &Path) -> Result<()> {
+        let json = serde_json::to_string_pretty(self).expect("a snapshot serialises");
+        crate::write::atomic_write(destination, format!("{json}\n").as_bytes())
+    }
+}
+
+/// The snapshot beside an output: `KG-2026-014.snapshot.json` beside `KG-2026-014.pdf`.
+pub fn snapshot_path(output: &Path) -> PathBuf {
+    output.with_extension("snapshot.json")
+}
+
+/// What the IDs of a case field's paragraphs start with: `answer-2` for
+/// `questions[1].answer`, `guidance-1` for `country_guidance[0].reasons`, `qualifications` for
+/// `expert.qualifications`, the field's own name otherwise (`analysis.freedom-of-speech`).
+pub fn id_prefix(field: &str) -> String {
+    let indexed = |table: &str, rest: &str| -> Option<usize> {
+        let inner = field.strip_prefix(table)?.strip_prefix('[')?;
+        let (index, tail) = inner.split_once(']')?;
+        (tail == rest)
+            .then(|| index.parse::<usize>().ok())
+            .flatten()
+    };
+    let prefix = if let Some(i) = indexed("questions", ".answer") {
+        format!("answer-{}", i + 1)
+    } else if let Some(i) = indexed("country_guidance", ".reasons") {
+        format!("guidance-{}", i + 1)
+    } else {
+        field.strip_prefix("expert.").unwrap_or(field).to_string()
+    };
+    prefix
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Whether `id` is one an expert may set with `{#id}`: a letter, then letters, digits, `-`
+/// and `_`. No dot, so it never equals an ID witness derives.
+pub fn is_explicit_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The `{#id}` that ends a paragraph's source, if it has one: the ID and where the marker
+/// starts.
+pub fn explicit_id(paragraph: &str) -> Option<(&str, usize)> {
+    let trimmed = paragraph.trim_end();
+    let inner = trimmed.strip_suffix('}')?;
+    let open = inner.rfind("{#")?;
+    let id = &inner[open + 2..];
+    is_explicit_id(id).then_some((id, open))
+}
