@@ -27,7 +27,7 @@ pub fn make(case: &Path, backend: &dyn Backend, options: &pipeline::Options) -> 
             crate::diagnostic::display_path(case)
         );
     }
-    inputs.case.case.report.template = TEMPLATE.to_string();
+    inputs.case.case.report.template = Some(TEMPLATE.to_string());
     let template = Template::load(&inputs.workspace.templates, TEMPLATE)?;
     // Where the report would go, named for the CV, unless `-o` names the file.
     let extension = backend.extension();

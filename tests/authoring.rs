@@ -804,10 +804,15 @@ fn watch_updates_the_pdf_after_each_edit_and_stops_cleanly() {
 
     let status = watch.stop();
     assert!(status.success(), "watch exits 0 when stopped: {status}");
-    // Nothing left but the PDF and its provenance: no build folder, no partial file, no typst.
+    // Nothing left but the PDF, its provenance and its snapshot: no build folder, no partial
+    // file, no typst.
     assert_eq!(
         names_in(&out),
-        ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"]
+        [
+            "KGZ-2026-014.pdf",
+            "KGZ-2026-014.provenance.json",
+            "KGZ-2026-014.snapshot.json"
+        ]
     );
     assert!(
         processes_mentioning(&build).is_empty(),

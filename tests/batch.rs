@@ -109,10 +109,13 @@ fn a_broken_case_fails_alone_and_the_json_stream_says_which_and_why() {
         assert_eq!(page_count(&pdf) as u64, record["pages"].as_u64().unwrap());
     }
 
-    // Four PDFs with their provenance, and no build folder or partial file left behind.
+    // Four PDFs with their provenance and snapshot, and no build folder or partial file.
     let expected: Vec<String> = [1, 2, 4, 5]
         .iter()
-        .flat_map(|i| [format!("B-{i}.pdf"), format!("B-{i}.provenance.json")])
+        .flat_map(|i| {
+            ["pdf", "provenance.json", "snapshot.json"]
+                .map(|extension| format!("B-{i}.{extension}"))
+        })
         .collect();
     assert_eq!(names_in(out.path()), expected);
 }
@@ -156,8 +159,8 @@ fn shards_together_cover_the_set_exactly_once() {
     assert_eq!(seen, all.into_iter().collect::<Vec<_>>(), "each case once");
     assert_eq!(
         names_in(out.path()).len(),
-        10,
-        "five PDFs, five provenance files"
+        15,
+        "five PDFs, five provenance files, five snapshots"
     );
 }
 
@@ -219,7 +222,8 @@ fn folders_and_globs_name_cases_and_text_output_ends_with_a_summary() {
         !message.contains('\r') && !message.contains('\u{1b}'),
         "{message:?}"
     );
-    assert_eq!(names_in(out.path()).len(), 4);
+    // Two reports, each with its provenance and snapshot.
+    assert_eq!(names_in(out.path()).len(), 6);
 
     let empty = tempfile::tempdir().unwrap();
     let output = run(witness().arg("render").arg(empty.path()));
@@ -294,7 +298,9 @@ fn ctrl_c_stops_typst_and_leaves_no_partial_file() {
     // folder, no partial file.
     for name in names_in(out.path()) {
         assert!(
-            name.ends_with(".pdf") || name.ends_with(".provenance.json"),
+            name.ends_with(".pdf")
+                || name.ends_with(".provenance.json")
+                || name.ends_with(".snapshot.json"),
             "{name} left behind"
         );
     }

@@ -138,12 +138,18 @@ fn sigkill_at_random_points_never_leaves_a_partial_pdf_or_loses_the_previous_one
         if !provenance.contains(&witness::write::sha256_hex(&previous)) {
             stale_provenance += 1;
         }
+        // The snapshot follows the provenance, and is whole JSON whenever it is there.
+        if let Ok(snapshot) = std::fs::read_to_string(out.join("BAD-0001.snapshot.json")) {
+            serde_json::from_str::<serde_json::Value>(&snapshot)
+                .unwrap_or_else(|e| panic!("run {run}: the snapshot is not whole: {e}"));
+        }
         // Nothing else that looks like a report: only the PDF, its provenance, and the hidden
         // build folder or temporary file of a killed run (which witness could not remove).
         for name in names_in(&out) {
             assert!(
                 name == "BAD-0001.pdf"
                     || name == "BAD-0001.provenance.json"
+                    || name == "BAD-0001.snapshot.json"
                     || name.starts_with(".witness-"),
                 "run {run}: {name} left in the output folder"
             );
@@ -217,7 +223,11 @@ fn sigint_stops_typst_and_removes_the_build_folder() {
         }
         assert_eq!(
             names_in(&out),
-            ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"],
+            [
+                "KGZ-2026-014.pdf",
+                "KGZ-2026-014.provenance.json",
+                "KGZ-2026-014.snapshot.json"
+            ],
             "the build folder is gone and the previous report stays"
         );
         return;
@@ -292,7 +302,11 @@ fn a_typst_that_hangs_is_stopped_after_the_timeout_and_what_it_said_is_kept() {
     );
     assert_eq!(
         names_in(&out),
-        ["BAD-0001.pdf", "BAD-0001.provenance.json"],
+        [
+            "BAD-0001.pdf",
+            "BAD-0001.provenance.json",
+            "BAD-0001.snapshot.json"
+        ],
         "no build folder is left"
     );
 }

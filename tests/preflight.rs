@@ -176,7 +176,11 @@ fn a_final_report_breaking_the_rule_is_refused_and_a_draft_warns() {
     );
     assert_eq!(
         files_in(&out),
-        ["KGZ-2026-021.pdf", "KGZ-2026-021.provenance.json"]
+        [
+            "KGZ-2026-021.pdf",
+            "KGZ-2026-021.provenance.json",
+            "KGZ-2026-021.snapshot.json"
+        ]
     );
 
     // As a draft it is written, with a warning naming the size and the rule.

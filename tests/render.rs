@@ -56,7 +56,11 @@ fn the_example_renders_to_a_multi_page_report_with_its_content() {
     // Nothing but the PDF and its provenance is left in the output folder.
     assert_eq!(
         names_in(out.path()),
-        ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"]
+        [
+            "KGZ-2026-014.pdf",
+            "KGZ-2026-014.provenance.json",
+            "KGZ-2026-014.snapshot.json"
+        ]
     );
 }
 
@@ -153,6 +157,8 @@ fn a_failed_typeset_keeps_the_previous_pdf_and_leaves_no_partial_file() {
     let out = dir.path().join("out");
     let pdf = render(&case, &out, &[]);
     let before = std::fs::read(&pdf).unwrap();
+    let snapshot = pdf.with_extension("snapshot.json");
+    let served = std::fs::read(&snapshot).unwrap();
 
     // A workspace whose template has a Typst error: typst fails after witness has assembled.
     std::fs::write(
@@ -193,8 +199,17 @@ fn a_failed_typeset_keeps_the_previous_pdf_and_leaves_no_partial_file() {
     );
     assert_eq!(
         names_in(&out),
-        ["KGZ-2026-014.pdf", "KGZ-2026-014.provenance.json"],
-        "only the earlier PDF and provenance remain"
+        [
+            "KGZ-2026-014.pdf",
+            "KGZ-2026-014.provenance.json",
+            "KGZ-2026-014.snapshot.json"
+        ],
+        "only the earlier PDF, provenance and snapshot remain"
+    );
+    assert_eq!(
+        std::fs::read(&snapshot).unwrap(),
+        served,
+        "the snapshot still records what the earlier PDF printed"
     );
 
     // The message names the line of the generated source where the template's error is: the

@@ -1,5 +1,6 @@
 //! Stage 3, assemble: fill the report templates with the case and brief to make Typst source.
 
+mod addendum;
 mod bibliography;
 pub mod cite;
 pub mod escape;
@@ -471,8 +472,9 @@ fn context(inputs: &Inputs) -> Value {
     json!({
         "witness_version": env!("CARGO_PKG_VERSION"),
         "document_title": format!(
-            "{}: {} on {}",
+            "{}: {}{} on {}",
             case.report.reference,
+            if case.report.is_addendum() { "addendum to the " } else { "" },
             profile.words.document.to_lowercase(),
             country
         ),
@@ -544,6 +546,7 @@ fn context(inputs: &Inputs) -> Value {
         },
         "translations": translations,
         "country_guidance": guidance::positions(inputs, &own),
+        "addendum": addendum::context(inputs, &own),
         "brief": {
             "name": brief.info.name,
             "adjective": brief.info.adjective,

@@ -29,7 +29,7 @@ impl Cache {
     pub fn template(&self, inputs: &Inputs) -> Result<Arc<Template>, Diagnostic> {
         let key = (
             inputs.workspace.config_path.clone(),
-            inputs.case.case.report.template.clone(),
+            inputs.case.case.report.template_name().to_string(),
         );
         self.templates
             .get(key, || pipeline::load_template(inputs).map(Arc::new))

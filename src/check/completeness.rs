@@ -77,6 +77,9 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
     let profile = &inputs.profile;
     let requires = |part: &str| profile.required.iter().any(|p| p == part);
     let empty = |text: &str| text.trim().is_empty();
+    // An addendum answers a review: the questions, the opinion and the qualifications are
+    // in the report it adds to (its own rules are in `addendum`).
+    let report = !case.case.report.is_addendum();
 
     if requires("instructions") && case.case.instructing.instructions.is_empty() {
         found.push(
@@ -90,7 +93,8 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         .expert
         .as_ref()
         .or(inputs.workspace.config.expert.as_ref());
-    if requires("qualifications")
+    if report
+        && requires("qualifications")
         && let Some(expert) = expert
         && expert.qualifications.as_ref().is_none_or(|q| empty(q))
         && expert.cv.is_none()
@@ -101,7 +105,7 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
                 .with_help("add `qualifications` (a short statement) or `cv` (a Markdown file) to [expert]"),
         );
     }
-    if case.case.questions.is_empty() {
+    if report && case.case.questions.is_empty() {
         found.push(
             case.error_at("questions", "no questions put to the expert are recorded")
                 .with_code("E112")
@@ -149,7 +153,7 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             "assessment of risk on return",
         ),
     ] {
-        if empty(text) {
+        if report && empty(text) {
             found.push(
                 case.error_at(field, format!("nothing is written for the {what}"))
                     .with_code(code)
@@ -169,7 +173,8 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             .with_help("fill `duty_declaration` and `statement_of_truth` in the profile file"),
         );
     }
-    if requires("own-knowledge")
+    if report
+        && requires("own-knowledge")
         && case
             .case
             .methodology
@@ -189,7 +194,9 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             ),
         );
     }
-    check_own_knowledge_marked(inputs, found);
+    if report {
+        check_own_knowledge_marked(inputs, found);
+    }
 }
 
 /// W160: the methodology says some facts are within the expert's own knowledge, but no

@@ -5,6 +5,10 @@ use crate::load::Inputs;
 use crate::lookup;
 
 pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
+    // An addendum prints no topics: the fit of topics to the applicant is its original's.
+    if inputs.case.case.report.is_addendum() {
+        return;
+    }
     check_topics(inputs, found);
     check_rests_on(inputs, found);
     check_profile_fit(inputs, found);

@@ -1,6 +1,7 @@
 //! Stage 2, check: find what would get a report excluded or discounted, before anything is
 //! typeset. Each rule has a stable code; docs/checks.md lists them all.
 
+mod addendum;
 mod completeness;
 
 pub use completeness::page_limit;
@@ -8,6 +9,7 @@ mod brief_text;
 mod dates;
 mod fit;
 pub mod guidance;
+mod paragraph_ids;
 pub mod placeholders;
 mod sources;
 
@@ -61,6 +63,8 @@ pub fn check(inputs: &Inputs) -> Diagnostics {
 pub fn check_with(inputs: &Inputs, settings: &Settings) -> Diagnostics {
     let mut found = Vec::new();
     completeness::check(inputs, &mut found);
+    addendum::check(inputs, &mut found);
+    paragraph_ids::check(inputs, &mut found);
     fit::check(inputs, &mut found);
     guidance::check(inputs, &mut found);
     sources::check(inputs, settings, &mut found);

@@ -78,9 +78,11 @@ fn check_one(case: &Path, args: &CheckArgs) -> Diagnostics {
     let mut found: Vec<Diagnostic> = found.drain(..).map(with_load_code).collect();
     // A template that does not exist or does not compile stops `render`: report it here too,
     // and fill it, since a template can also fail on this case's data.
+    // An addendum whose original cannot be read has nothing to cite (E180 says so).
+    let unfillable = matches!(inputs.original, Some(Err(_)));
     match pipeline::load_template(&inputs) {
         Ok(template) => {
-            if let Err(error) = template.assemble(&inputs) {
+            if let (Err(error), false) = (template.assemble(&inputs), unfillable) {
                 found.push(error.with_code("E004"));
             }
         }

@@ -7,6 +7,7 @@ use clap::Args;
 use witness::diagnostic::display_path;
 use witness::pipeline::Pdf;
 use witness::redline::{self, Comparison};
+use witness::served::Snapshot;
 
 use super::args::{Format, OutputArgs, PolicyArgs};
 
@@ -29,8 +30,8 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let (old, _) = redline::snapshot_of(&args.old)?;
-    let (new, inputs) = redline::snapshot_of(&args.new)?;
+    let (old, _) = Snapshot::from_path(&args.old)?;
+    let (new, inputs) = Snapshot::from_path(&args.new)?;
     let comparison = Comparison::of(&old, &args.old, &new, &args.new);
     let pdf = if args.summary_only {
         None

@@ -35,6 +35,8 @@ pub struct Case {
     #[serde(default)]
     pub analysis: BTreeMap<String, Prose>,
     /// The `[opinion]` table: conclusions, range of opinion, risk on return and limitations.
+    /// A report needs all four (E113–E116); an addendum has none.
+    #[serde(default)]
     pub opinion: Opinion,
     /// Documents translated for the tribunal, each with its translator's certificate.
     #[serde(default)]
@@ -43,6 +45,45 @@ pub struct Case {
     /// that bears on the report.
     #[serde(default)]
     pub country_guidance: Vec<GuidancePosition>,
+    /// For an addendum (`report.kind = "addendum"`): the report it adds to, and the review
+    /// it answers.
+    pub addendum: Option<Addendum>,
+    /// For an addendum: the points of the Respondent's review, each with the response.
+    #[serde(default)]
+    pub points: Vec<ReviewPoint>,
+}
+
+/// The `[addendum]` table: what an addendum adds to and answers.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Addendum {
+    /// The original report: the snapshot written beside its served PDF
+    /// (`KGZ-2026-014.snapshot.json`), or its case file; relative to this case file.
+    pub original: PathBuf,
+    /// What the addendum answers, as it should read in a sentence: "the Respondent's review
+    /// of 8 January 2027".
+    pub answers: String,
+    /// The Tribunal's permission to rely on it, where the forum requires one and it has been
+    /// given: "granted by the Tribunal on 15 January 2027".
+    pub permission: Option<String>,
+}
+
+/// One `[[points]]` entry of an addendum: a point of the review and the expert's response.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPoint {
+    /// The review's paragraph (or paragraphs) the point is made in, as the review numbers
+    /// them: `"14"`, `"14–16"`.
+    pub paragraph: String,
+    /// What the review says there, quoted exactly: literal text.
+    pub says: String,
+    /// The expert's response: Markdown with citations, like the report's own text.
+    #[serde(default)]
+    pub response: Prose,
+    /// The paragraphs of the original the response rests on, by ID (`summons`,
+    /// `answer-1.1`) or by part (`freedom-of-speech`, `opinion.risk_on_return`).
+    #[serde(default)]
+    pub rests_on: Vec<String>,
 }
 
 /// One `[[country_guidance]]` entry: the opinion's position on an authority of the brief.
@@ -80,9 +121,13 @@ pub struct Report {
     pub date: Date,
     /// Country id: the name of a folder under country-briefs/, such as `kyrgyzstan`.
     pub country: String,
-    /// Name of the report template to typeset with; `expert-report` (the only built-in) by default.
-    #[serde(default = "default_template")]
-    pub template: String,
+    /// A report, or an addendum to one.
+    #[serde(default)]
+    pub kind: Kind,
+    /// Name of the report template to typeset with; by default `expert-report` for a report
+    /// and `addendum` for an addendum.
+    #[serde(default)]
+    pub template: Option<String>,
     /// Jurisdiction id (`uk-iac`, `uk-cpr` or `us-eoir`); it sets tribunal, paper size and declarations.
     pub jurisdiction: String,
     /// Whether the report is a draft or final.
@@ -131,8 +176,31 @@ pub enum CvPlacement {
     Separate,
 }
 
-fn default_template() -> String {
-    "expert-report".to_string()
+/// What a case file makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An expert report.
+    #[default]
+    Report,
+    /// An addendum to a served report, answering the other side's review of it.
+    Addendum,
+}
+
+impl Report {
+    /// The report template to typeset with: the case's own choice, or its kind's.
+    pub fn template_name(&self) -> &str {
+        match (&self.template, self.kind) {
+            (Some(name), _) => name,
+            (None, Kind::Report) => "expert-report",
+            (None, Kind::Addendum) => "addendum",
+        }
+    }
+
+    /// Whether this is an addendum.
+    pub fn is_addendum(&self) -> bool {
+        self.kind == Kind::Addendum
+    }
 }
 
 /// Whether a report is still a draft or ready to serve.
@@ -289,9 +357,9 @@ pub struct Translator {
     pub signed_by_hand: bool,
 }
 
-/// The `[opinion]` table: the expert's opinion; all four keys are required.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// The `[opinion]` table: the expert's opinion; a report needs all four keys.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Opinion {
     /// Summary of conclusions; it opens the report, before the instructions.
     pub conclusions: Prose,

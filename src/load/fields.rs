@@ -40,6 +40,9 @@ impl Case {
         fields.push(("opinion.range_of_opinion".into(), &opinion.range_of_opinion));
         fields.push(("opinion.risk_on_return".into(), &opinion.risk_on_return));
         fields.push(("opinion.limitations".into(), &opinion.limitations));
+        for (i, point) in self.points.iter().enumerate() {
+            fields.push((format!("points[{i}].response"), &point.response));
+        }
         fields
     }
 
@@ -76,6 +79,9 @@ impl Case {
         ));
         fields.push(("opinion.risk_on_return".into(), &mut opinion.risk_on_return));
         fields.push(("opinion.limitations".into(), &mut opinion.limitations));
+        for (i, point) in self.points.iter_mut().enumerate() {
+            fields.push((format!("points[{i}].response"), &mut point.response));
+        }
         fields
     }
 

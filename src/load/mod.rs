@@ -6,6 +6,7 @@ pub mod briefs;
 pub mod case;
 pub mod confine;
 mod fields;
+pub mod original;
 pub mod profile;
 pub mod prose;
 pub mod toml_file;
@@ -42,6 +43,8 @@ pub struct Inputs {
     pub profile: Profile,
     /// The CV and signature the expert names.
     pub attachments: Attachments,
+    /// For an addendum: the report it adds to, or why it cannot be read (E180).
+    pub original: Option<Result<Arc<original::Original>, String>>,
 }
 
 impl Inputs {
@@ -60,6 +63,10 @@ impl Inputs {
     /// The topics the report covers, in order: the case's own list, or those the applicant's
     /// profile calls for that the country's brief covers.
     pub fn topics(&self) -> Vec<String> {
+        // An addendum answers a review; the country material is in the report it adds to.
+        if self.case.case.report.is_addendum() {
+            return Vec::new();
+        }
         match &self.case.case.report.topics {
             Some(topics) => topics.clone(),
             None => self
@@ -173,7 +180,9 @@ pub fn load_case(case: CaseFile, shared: &dyn Shared) -> Result<Inputs, Diagnost
     let brief = shared.brief(&case, &workspace)?;
     let profile = shared.profile(&case, &workspace)?;
     let attachments = Attachments::read(&case, &workspace)?;
+    let original = original::read(&case);
     Ok(Inputs {
+        original,
         case,
         workspace,
         catalogue,

@@ -48,6 +48,10 @@ pub struct Profile {
     pub required: Vec<String>,
     /// The small print at the foot of the cover.
     pub cover_note: Option<String>,
+    /// Where an addendum needs the forum's permission: what it takes, in a phrase that
+    /// follows "served with" ("a written application, with reasons, for the Tribunal's
+    /// permission to rely on it (Practice Direction, para 9.2)").
+    pub addendum_permission: Option<String>,
     /// The rules the profile follows, shown in the methodology section.
     pub rules: String,
     /// What the forum's rules say of the printed page; the house style follows it, and the

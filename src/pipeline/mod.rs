@@ -161,7 +161,7 @@ pub fn gate(inputs: &Inputs, options: &Options) -> Result<Vec<Diagnostic>, Diagn
 /// Compiles the case's report template. A template that is missing is reported at the case's
 /// `report.template`, where the fix is; one that does not compile, in the template's file.
 pub fn load_template(inputs: &Inputs) -> Result<Template, Diagnostic> {
-    let name = &inputs.case.case.report.template;
+    let name = inputs.case.case.report.template_name();
     Template::load(&inputs.workspace.templates, name).map_err(|diagnostic| {
         if diagnostic.field.as_deref() == Some("report.template") {
             let help = diagnostic.help.clone().unwrap_or_default();

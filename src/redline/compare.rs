@@ -102,8 +102,17 @@ fn pair(old: &[Paragraph], new: &[Paragraph]) -> Vec<Option<usize>> {
             }
         }
     }
-    // 3. The most alike paragraph left in the same part (the same ID first among equals), if
-    //    it is alike enough to be a rewrite of it rather than a new paragraph.
+    // 3. What is left at the same ID: the paragraph in that place, rewritten.
+    for (n, paragraph) in new.iter().enumerate() {
+        if pairs[n].is_some() {
+            continue;
+        }
+        if let Some(o) = (0..old.len()).find(|&o| !taken[o] && old[o].id == paragraph.id) {
+            link(&mut pairs, &mut taken, n, o);
+        }
+    }
+    // 4. The most alike paragraph left in the same part, if it is alike enough to be a
+    //    rewrite of it rather than a new paragraph.
     for (n, paragraph) in new.iter().enumerate() {
         if pairs[n].is_some() || is_explicit(&paragraph.id) {
             continue;
@@ -113,10 +122,7 @@ fn pair(old: &[Paragraph], new: &[Paragraph]) -> Vec<Option<usize>> {
             .filter(|&o| part_of(&old[o].id) == part_of(&paragraph.id))
             .map(|o| (o, likeness(&old[o], paragraph)))
             .filter(|(_, likeness)| *likeness >= 0.5)
-            .max_by(|a, b| {
-                let same_id = |o: usize| old[o].id == paragraph.id;
-                a.1.total_cmp(&b.1).then(same_id(a.0).cmp(&same_id(b.0)))
-            });
+            .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((o, _)) = best {
             link(&mut pairs, &mut taken, n, o);
         }

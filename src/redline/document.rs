@@ -130,15 +130,62 @@ fn number(row: &Row) -> String {
     }
 }
 
-/// The word-by-word changes from `old` to `new`.
+/// The word-by-word changes from `old` to `new`, as a reader takes them in: each run of
+/// changes as the words struck, then the words inserted, rather than word by word in turn. A
+/// single short word the two share inside a run is taken into it (so "a copy" for "the
+/// original" reads as one change, not three).
 fn changes(out: &mut String, old: &str, new: &str) {
-    for (tag, slice) in similar::utils::diff_words(Algorithm::Patience, old, new) {
+    let (mut struck, mut inserted) = (String::new(), String::new());
+    let flush = |out: &mut String, struck: &mut String, inserted: &mut String| {
+        let (gone, came) = (struck.trim(), inserted.trim());
+        let lead = &struck[..struck.len() - struck.trim_start().len()];
+        lines(
+            out,
+            if gone.is_empty() {
+                &inserted[..inserted.len() - inserted.trim_start().len()]
+            } else {
+                lead
+            },
+        );
+        if !gone.is_empty() {
+            wrapped(out, "del", gone);
+        }
+        if !gone.is_empty() && !came.is_empty() {
+            out.push(' ');
+        }
+        if !came.is_empty() {
+            wrapped(out, "ins", came);
+        }
+        let trail = if came.is_empty() {
+            struck.as_str()
+        } else {
+            inserted.as_str()
+        };
+        lines(out, &trail[trail.trim_end().len()..]);
+        struck.clear();
+        inserted.clear();
+    };
+    let pieces = similar::utils::diff_words(Algorithm::Patience, old, new);
+    for (i, (tag, slice)) in pieces.iter().enumerate() {
         match tag {
-            ChangeTag::Equal => lines(out, slice),
-            ChangeTag::Delete => wrapped(out, "del", slice),
-            ChangeTag::Insert => wrapped(out, "ins", slice),
+            ChangeTag::Delete => struck.push_str(slice),
+            ChangeTag::Insert => inserted.push_str(slice),
+            ChangeTag::Equal => {
+                let in_a_run = !(struck.is_empty() && inserted.is_empty())
+                    && matches!(pieces.get(i + 1), Some((t, _)) if *t != ChangeTag::Equal);
+                let short =
+                    slice.split_whitespace().count() <= 1 && slice.trim().chars().count() <= 4;
+                if in_a_run && short {
+                    struck.push_str(slice);
+                    inserted.push_str(slice);
+                } else {
+                    flush(out, &mut struck, &mut inserted);
+                    lines(out, slice);
+                }
+            }
         }
     }
+    flush(out, &mut struck, &mut inserted);
 }
 
 /// Footnotes that changed, each as its own marked line.

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub use compare::{Fate, Row, compare};
 pub use document::make;
 
-use crate::served::Snapshot;
+use crate::served::{Snapshot, paras};
 
 /// Two versions of a report and what became of each paragraph.
 #[derive(Debug, Clone, Serialize)]
@@ -188,46 +188,6 @@ fn runs(pairs: impl Iterator<Item = (usize, usize)>) -> Vec<Renumbered> {
     out
 }
 
-/// "para 12", "paras 12 and 15", "paras 12–14, 20 and 22".
-pub fn paras(numbers: &[usize]) -> String {
-    let mut spans: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < numbers.len() {
-        let mut j = i;
-        while j + 1 < numbers.len() && numbers[j + 1] == numbers[j] + 1 {
-            j += 1;
-        }
-        // Two in a row are two numbers; three or more a range.
-        if j - i >= 2 {
-            spans.push(format!("{}–{}", numbers[i], numbers[j]));
-        } else {
-            spans.extend(numbers[i..=j].iter().map(usize::to_string));
-        }
-        i = j + 1;
-    }
-    let joined = match spans.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => String::new(),
-    };
-    format!(
-        "{} {joined}",
-        if numbers.len() > 1 { "paras" } else { "para" }
-    )
-}
-
-/// The snapshot at `path`, or made now from the case file at `path` (loaded, checked for
-/// what stops a render, and assembled, but not typeset: the numbers come from the source).
-pub fn snapshot_of(path: &Path) -> Result<(Snapshot, Option<crate::load::Inputs>)> {
-    if path.extension().is_some_and(|e| e == "json") {
-        return Ok((Snapshot::read(path)?, None));
-    }
-    let inputs = crate::load::load(path)?;
-    let template = crate::pipeline::load_template(&inputs)?;
-    let assembly = template.assemble(&inputs)?;
-    Ok((Snapshot::of(&inputs, &assembly.main), Some(inputs)))
-}
-
 /// Where the redline goes: `-o`, else `<reference>-redline.pdf` where the report goes.
 pub fn destination(inputs: &crate::load::Inputs, options: &crate::pipeline::Options) -> PathBuf {
     match &options.output {
@@ -252,15 +212,6 @@ pub fn case_of(snapshot: &Snapshot, path: &Path) -> Result<crate::load::Inputs> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paragraph_lists_read_as_a_tribunal_writes_them() {
-        assert_eq!(paras(&[12]), "para 12");
-        assert_eq!(paras(&[12, 15]), "paras 12 and 15");
-        assert_eq!(paras(&[12, 13]), "paras 12 and 13");
-        assert_eq!(paras(&[12, 15, 22]), "paras 12, 15 and 22");
-        assert_eq!(paras(&[12, 13, 14, 20, 22]), "paras 12–14, 20 and 22");
-    }
 
     #[test]
     fn a_shift_is_one_run_until_the_shift_changes() {

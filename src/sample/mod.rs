@@ -127,7 +127,7 @@ pub fn make(
                 &inputs.workspace.config.anonymise.personal,
             );
             inputs.case.case = anonymise::anonymise(&inputs.case.case, &personal);
-            inputs.case.case.report.template = TEMPLATE.to_string();
+            inputs.case.case.report.template = Some(TEMPLATE.to_string());
             inputs.attachments = Attachments::default();
             let stem = format!("sample-{}-anonymised", inputs.case.case.report.country);
             (inputs, personal, stem)
@@ -257,7 +257,8 @@ fn fictional_inputs(
             reference: format!("SAMPLE-{}", country.to_uppercase()),
             date: Date(brief.info.last_reviewed.0),
             country: country.to_string(),
-            template: TEMPLATE.to_string(),
+            kind: Default::default(),
+            template: Some(TEMPLATE.to_string()),
             jurisdiction: "uk-iac".to_string(),
             status: Status::Final,
             topics: Some(topics),
@@ -287,14 +288,11 @@ fn fictional_inputs(
         questions: Vec::new(),
         methodology: Default::default(),
         analysis: Default::default(),
-        opinion: Opinion {
-            conclusions: Default::default(),
-            range_of_opinion: Default::default(),
-            risk_on_return: Default::default(),
-            limitations: Default::default(),
-        },
+        opinion: Opinion::default(),
         translations: Vec::new(),
         country_guidance: Vec::new(),
+        addendum: None,
+        points: Vec::new(),
     };
     let case = CaseFile {
         path: PathBuf::from(format!("<sample {country}>")),
@@ -311,6 +309,7 @@ fn fictional_inputs(
         brief,
         profile,
         attachments: Attachments::default(),
+        original: None,
     })
 }
 

@@ -33,7 +33,7 @@ pub struct Snapshot {
     pub status: String,
     /// The jurisdiction profile it was written under.
     pub jurisdiction: String,
-    /// The case file it was made from, in full.
+    /// The case file it was made from, as the command that rendered it named it.
     pub case: String,
     /// The SHA-256 of the PDF these paragraphs were printed in, when one was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,11 +102,7 @@ impl Snapshot {
             date: case.report.date.to_string(),
             status: format!("{:?}", case.report.status).to_lowercase(),
             jurisdiction: case.report.jurisdiction.clone(),
-            // In full, so that a redline against this snapshot finds the case from anywhere.
-            case: std::fs::canonicalize(&inputs.case.path)
-                .unwrap_or_else(|_| inputs.case.path.clone())
-                .display()
-                .to_string(),
+            case: crate::diagnostic::display_path(&inputs.case.path),
             pdf_sha256: None,
             paragraphs,
             sources,
@@ -116,6 +112,34 @@ impl Snapshot {
     /// The paragraph with ID `id`.
     pub fn paragraph(&self, id: &str) -> Option<&Paragraph> {
         self.paragraphs.iter().find(|p| p.id == id)
+    }
+
+    /// The numbers of what `reference` names: the paragraph with that ID, or every paragraph
+    /// of that part (`freedom-of-speech` for `freedom-of-speech.1`, `.2`…). Empty when it
+    /// names nothing.
+    pub fn resolve(&self, reference: &str) -> Vec<usize> {
+        if let Some(paragraph) = self.paragraph(reference) {
+            return vec![paragraph.number];
+        }
+        let part = format!("{reference}.");
+        self.paragraphs
+            .iter()
+            .filter(|p| p.id.starts_with(&part))
+            .map(|p| p.number)
+            .collect()
+    }
+
+    /// The snapshot at `path`, or made now from the case file at `path` (loaded and
+    /// assembled, not checked or typeset: the numbers come from the source), with the case's
+    /// inputs.
+    pub fn from_path(path: &Path) -> Result<(Self, Option<Inputs>)> {
+        if path.extension().is_some_and(|e| e == "json") {
+            return Ok((Self::read(path)?, None));
+        }
+        let inputs = crate::load::load(path)?;
+        let template = crate::pipeline::load_template(&inputs)?;
+        let assembly = template.assemble(&inputs)?;
+        Ok((Self::of(&inputs, &assembly.main), Some(inputs)))
     }
 
     /// Reads a snapshot written by [`Snapshot::write`].
@@ -165,6 +189,8 @@ pub fn id_prefix(field: &str) -> String {
         format!("answer-{}", i + 1)
     } else if let Some(i) = indexed("country_guidance", ".reasons") {
         format!("guidance-{}", i + 1)
+    } else if let Some(i) = indexed("points", ".response") {
+        format!("point-{}", i + 1)
     } else {
         field.strip_prefix("expert.").unwrap_or(field).to_string()
     };
@@ -196,4 +222,60 @@ pub fn explicit_id(paragraph: &str) -> Option<(&str, usize)> {
     let open = inner.rfind("{#")?;
     let id = &inner[open + 2..];
     is_explicit_id(id).then_some((id, open))
+}
+
+/// "para 12", "paras 12 and 15", "paras 12–14, 20 and 22".
+pub fn paras(numbers: &[usize]) -> String {
+    let mut numbers = numbers.to_vec();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut spans: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let mut j = i;
+        while j + 1 < numbers.len() && numbers[j + 1] == numbers[j] + 1 {
+            j += 1;
+        }
+        // Two in a row are two numbers; three or more a range.
+        if j - i >= 2 {
+            spans.push(format!("{}–{}", numbers[i], numbers[j]));
+        } else {
+            spans.extend(numbers[i..=j].iter().map(usize::to_string));
+        }
+        i = j + 1;
+    }
+    let joined = match spans.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!(
+        "{} {joined}",
+        if numbers.len() > 1 { "paras" } else { "para" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraph_lists_read_as_a_tribunal_writes_them() {
+        assert_eq!(paras(&[12]), "para 12");
+        assert_eq!(paras(&[12, 15]), "paras 12 and 15");
+        assert_eq!(paras(&[12, 13]), "paras 12 and 13");
+        assert_eq!(paras(&[22, 12, 15]), "paras 12, 15 and 22");
+        assert_eq!(paras(&[12, 13, 14, 20, 22]), "paras 12–14, 20 and 22");
+    }
+
+    #[test]
+    fn an_explicit_id_ends_a_paragraph_and_has_no_dot() {
+        assert_eq!(
+            explicit_id("The summons. {#summons}\n"),
+            Some(("summons", 13))
+        );
+        assert_eq!(explicit_id("Text {#a.b}"), None);
+        assert_eq!(explicit_id("Text {#two words}"), None);
+        assert_eq!(explicit_id("{#summons} opens it"), None);
+    }
 }

@@ -149,7 +149,7 @@ impl Provenance {
             case_file: case.path.display().to_string(),
             case_sha256: sha256_hex(case.text.as_bytes()),
             reference: case.case.report.reference.clone(),
-            template: case.case.report.template.clone(),
+            template: case.case.report.template_name().to_string(),
             jurisdiction: case.case.report.jurisdiction.clone(),
             country: case.case.report.country.clone(),
             brief_last_reviewed: inputs.brief.info.last_reviewed.0.to_string(),
