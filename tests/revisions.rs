@@ -471,3 +471,24 @@ fn a_paragraph_id_set_twice_is_refused_where_it_is_set_again() {
         "names the first"
     );
 }
+
+#[test]
+fn a_final_addendum_to_a_drafts_snapshot_is_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, served) = served_example(dir.path(), &[]);
+    let draft = addendum_variant(dir.path(), &served, &[]);
+    let (codes, _) = check_codes(&draft);
+    assert!(
+        !codes.contains(&"W184".to_string()),
+        "a draft addendum: {codes:?}"
+    );
+    let case = addendum_variant(
+        dir.path(),
+        &served,
+        &[("status = \"draft\"", "status = \"final\"")],
+    );
+    let (findings, _) = check_findings(&case);
+    let warned: Vec<&Value> = findings.iter().filter(|f| f["code"] == "W184").collect();
+    assert_eq!(warned.len(), 1, "{findings:?}");
+    assert_eq!(warned[0]["field"], "addendum.original");
+}
