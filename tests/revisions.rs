@@ -492,3 +492,59 @@ fn a_final_addendum_to_a_drafts_snapshot_is_warned() {
     assert_eq!(warned.len(), 1, "{findings:?}");
     assert_eq!(warned[0]["field"], "addendum.original");
 }
+
+#[test]
+fn questions_added_and_reordered_show_as_added_and_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (case, served) = served_example(dir.path(), &[]);
+    let old = snapshot(&dir.path().join("out/KGZ-2026-014.pdf"));
+    let number_of = |id: &str| {
+        old["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["number"]
+            .as_u64()
+            .unwrap()
+    };
+    let (second, third) = (number_of("answer-2.1"), number_of("answer-3.1"));
+    // Question 3 put before question 2, and a fourth question at the end.
+    let text = std::fs::read_to_string(&case).unwrap();
+    let start = text
+        .find("[[questions]]\nquestion = \"Would the Appellant be at risk")
+        .unwrap();
+    let middle = text[start..]
+        .find("[[questions]]\nquestion = \"Could the Appellant")
+        .unwrap()
+        + start;
+    let end = text.find("[analysis]").unwrap();
+    let reordered = format!(
+        "{}{}{}{}[[questions]]\nquestion = \"Could he work as a journalist on return?\"\nanswer = \"Not without the risk described in answer 2.\"\n\n{}",
+        &text[..start],
+        &text[middle..end],
+        &text[start..middle],
+        "",
+        &text[end..]
+    );
+    std::fs::write(&case, reordered).unwrap();
+    let summary = diff(&served, &case, &["--summary-only"]);
+    // The new answer comes after the three others.
+    assert_eq!(numbers(&summary["added"]), [third + 1]);
+    let moved = summary["moved"].as_array().unwrap();
+    assert_eq!(
+        moved.len(),
+        1,
+        "one of the two answers moved past the other: {moved:?}"
+    );
+    assert!([second, third].contains(&moved[0]["was"].as_u64().unwrap()));
+    // The list of questions under the instructions changed with them.
+    let changed: Vec<&str> = summary["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["fate"] == "changed")
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["instructions.questions"]);
+}
