@@ -20,6 +20,7 @@ pub mod citation;
 pub mod cv;
 pub mod diagnostic;
 pub mod doctor;
+pub mod docx;
 pub mod load;
 pub mod lookup;
 pub mod pipeline;

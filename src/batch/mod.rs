@@ -25,7 +25,7 @@ pub use collect::{CASE_FILE, collect};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::load::{self, CaseFile};
-use crate::pipeline::{self, Options, Pdf, Rendered};
+use crate::pipeline::{self, Backend, Options, Rendered};
 use crate::typeset::{Control, Interrupted};
 
 /// `--shard I/N`: the I-th (1-based) of N contiguous, near-equal slices of the sorted set.
@@ -133,14 +133,14 @@ pub fn plan(paths: Vec<PathBuf>, shard: Option<Shard>) -> Result<Vec<Planned>, D
 }
 
 /// How a batch runs.
-#[derive(Debug, Clone)]
 pub struct Settings {
     /// How many cases render at once, each with its own typst process.
     pub jobs: usize,
     /// What the user asked of every case.
     pub options: Options,
-    /// The PDF back-end, with the typst every case uses.
-    pub backend: Pdf,
+    /// The outputs every case is made as, in order (`--to pdf,docx`): the PDF back-end with
+    /// the typst every case uses, the DOCX back-end.
+    pub backends: Vec<Box<dyn Backend + Send>>,
 }
 
 /// How one case of a batch ended.
@@ -292,14 +292,24 @@ fn render_one(planned: Planned, cache: &Cache, settings: &Settings, control: Con
         }
         let inputs = load::load_case(case, cache)?;
         let template = cache.template(&inputs)?;
-        pipeline::run(
-            &inputs,
-            &template,
-            &settings.backend,
-            &settings.options,
-            control,
-            None,
-        )
+        // One output after the other, from the same inputs: the first is the case's record,
+        // the others are listed with it.
+        let mut rendered: Option<Rendered> = None;
+        for backend in &settings.backends {
+            let made = pipeline::run(
+                &inputs,
+                &template,
+                backend.as_ref(),
+                &settings.options,
+                control,
+                None,
+            )?;
+            match &mut rendered {
+                Some(first) => first.also.push(made.pdf),
+                None => rendered = Some(made),
+            }
+        }
+        rendered.ok_or_else(|| anyhow!("no output was asked for"))
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -372,13 +382,13 @@ mod tests {
             jobs: 1,
             options: Options::default(),
             // Never run: the case fails before typesetting.
-            backend: Pdf {
+            backends: vec![Box::new(crate::pipeline::Pdf {
                 typst: crate::typeset::Typst {
                     path: PathBuf::from("/nonexistent/typst"),
                     version: crate::typeset::PINNED_VERSION.to_string(),
                     origin: crate::typeset::locate::Origin::Flag,
                 },
-            },
+            })],
         };
         let mut errors = Vec::new();
         let summary = run(planned, &settings, &AtomicBool::new(false), |finished| {

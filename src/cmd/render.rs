@@ -13,7 +13,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use witness::batch::{self, Finished, Settings, Shard, Status, Summary};
 use witness::diagnostic::{self, Diagnostic, Diagnostics, display_path};
-use witness::pipeline::Pdf;
+use witness::docx::Docx;
+use witness::pipeline::{Backend, Pdf};
 
 use super::args::{Format, OutputArgs, PolicyArgs};
 
@@ -42,6 +43,24 @@ pub struct RenderArgs {
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     pub quiet: bool,
+    /// What to make: `pdf`, `docx` (Word, for the solicitor), or both, `pdf,docx`.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "pdf",
+        value_name = "KIND"
+    )]
+    pub to: Vec<OutputKind>,
+}
+
+/// An output a case can be made as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputKind {
+    /// The PDF, typeset by typst.
+    Pdf,
+    /// A Word document with the same words, numbers and notes.
+    Docx,
 }
 
 /// The exit code of a batch stopped by Ctrl-C: 128 + SIGINT, as shells report it.
@@ -56,12 +75,29 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             paths.len()
         );
     }
+    let mut kinds = args.to.clone();
+    kinds.dedup();
+    if args.output.output.is_some() && kinds.len() > 1 {
+        anyhow::bail!(
+            "-o names one file, but --to asks for {} outputs; use --out-dir",
+            kinds.len()
+        );
+    }
     let cases = batch::plan(paths, args.shard)?;
-    let typst = args.output.typst.locate()?;
+    // typst is found (or installed) only when a PDF is asked for: a DOCX needs none.
+    let mut backends: Vec<Box<dyn Backend + Send>> = Vec::new();
+    for kind in kinds {
+        backends.push(match kind {
+            OutputKind::Pdf => Box::new(Pdf {
+                typst: args.output.typst.locate()?,
+            }),
+            OutputKind::Docx => Box::new(Docx),
+        });
+    }
     let settings = Settings {
         jobs: args.jobs.map_or_else(default_jobs, usize::from),
         options: args.output.options(&args.policy, args.force),
-        backend: Pdf { typst },
+        backends,
     };
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -174,6 +210,9 @@ impl Reporter {
                         display_path(&rendered.pdf),
                         finished.elapsed.as_secs_f64()
                     );
+                    for other in &rendered.also {
+                        eprintln!("wrote {}", display_path(other));
+                    }
                     if let Some(budget) = &rendered.budget {
                         eprintln!(
                             "  pages: {}; {} count toward the limit",
@@ -264,6 +303,7 @@ fn case_json(finished: &Finished) -> serde_json::Value {
         "reference": finished.reference,
         "status": finished.status(),
         "output": rendered.map(|r| display_path(&r.pdf)),
+        "outputs": rendered.map(|r| std::iter::once(&r.pdf).chain(&r.also).map(|p| display_path(p)).collect::<Vec<_>>()),
         "provenance": rendered.and_then(|r| r.provenance.as_deref()).map(display_path),
         "budget": rendered.and_then(|r| r.budget.as_ref()),
         "timings": rendered.map(|r| r.timings),

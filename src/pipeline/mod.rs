@@ -91,6 +91,8 @@ pub struct Rendered {
     pub provenance: Option<PathBuf>,
     /// The snapshot of its numbered paragraphs beside it, if one was written.
     pub snapshot: Option<PathBuf>,
+    /// The other outputs made of the same case in the same run (`--to pdf,docx`).
+    pub also: Vec<PathBuf>,
     /// The output's page count, when it could be read.
     pub pages: Option<usize>,
     /// Check findings the run went on despite: warnings, and a forced draft's errors.
@@ -342,6 +344,7 @@ pub fn execute(
         pdf: prepared.destination,
         provenance: published.provenance,
         snapshot: published.snapshot,
+        also: Vec::new(),
         pages: published.pages,
         warnings,
         typst_warnings: produced.warnings,

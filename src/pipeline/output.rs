@@ -27,9 +27,17 @@ pub fn destination(inputs: &Inputs, options: &Options, extension: &str) -> PathB
     folder.join(format!("{}.{extension}", inputs.case.case.report.reference))
 }
 
-/// The provenance sidecar beside an output.
+/// The provenance sidecar beside an output: `KGZ-2026-014.provenance.json` for the PDF,
+/// `KGZ-2026-014.docx.provenance.json` for another kind made beside it.
 pub fn provenance_path(output: &Path) -> PathBuf {
-    output.with_extension("provenance.json")
+    match output.extension() {
+        Some(extension) if extension != "pdf" => {
+            let mut name = output.file_name().unwrap_or_default().to_os_string();
+            name.push(".provenance.json");
+            output.with_file_name(name)
+        }
+        _ => output.with_extension("provenance.json"),
+    }
 }
 
 /// The provenance sidecar of the last default render of `inputs`, if there is one.
@@ -137,8 +145,10 @@ pub fn record(
     record.budget = budget.clone();
     record.preflight = preflight.cloned();
     record.write(&provenance)?;
+    // The snapshot is of what was printed: the PDF's (a DOCX is made from the same source).
+    let printed = destination.extension().is_some_and(|e| e == "pdf");
     let mut snapshot = Snapshot::of(inputs, source);
-    let snapshot = if snapshot.paragraphs.is_empty() {
+    let snapshot = if snapshot.paragraphs.is_empty() || !printed {
         None
     } else {
         snapshot.pdf_sha256 = Some(write::sha256_hex(output));

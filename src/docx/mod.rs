@@ -1,0 +1,89 @@
+//! The Word back-end: the assembled report as a DOCX, from the same Typst source the PDF is
+//! typeset from, so that the solicitor's copy holds the same words, numbers and notes.
+//!
+//! [`walk`] reads the source with Typst's own parser into a small document [`model`];
+//! [`cite`] formats its citations as typst would (hayagriva, the report's CSL style);
+//! [`write`] makes the Word XML with docx-rs; [`package`] adds what docx-rs cannot write
+//! (the document's properties, a DRAFT watermark, field updating).
+
+mod cite;
+mod image;
+mod model;
+mod package;
+mod walk;
+mod write;
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use anyhow::{Context, Result};
+
+use crate::pipeline::{Backend, BuildFolder, Options, Prepared, Produced};
+use crate::typeset::Control;
+
+/// Where the back-end writes the DOCX inside the build folder, before it is moved out.
+pub const MADE_DOCX: &str = "report.docx";
+
+/// The DOCX back-end.
+#[derive(Debug, Clone, Default)]
+pub struct Docx;
+
+impl Backend for Docx {
+    fn extension(&self) -> &'static str {
+        "docx"
+    }
+
+    fn version(&self) -> &str {
+        concat!("witness ", env!("CARGO_PKG_VERSION"), " (docx-rs 0.4)")
+    }
+
+    fn produce(
+        &self,
+        prepared: &Prepared,
+        build: &BuildFolder,
+        _options: &Options,
+        _control: Control,
+    ) -> Result<Produced> {
+        if build.is_kept() {
+            build.write_assembly(&prepared.assembly)?;
+        }
+        let files: HashMap<String, Vec<u8>> = prepared.assembly.files.iter().cloned().collect();
+        let bytes = render(&prepared.assembly.main, &files)?;
+        let file = build.path().join(MADE_DOCX);
+        std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))?;
+        Ok(Produced {
+            file,
+            warnings: Vec::new(),
+        })
+    }
+}
+
+/// The DOCX of the Typst `source`, with the files beside it (bibliography, CSL, signature).
+pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>> {
+    let (document, counted) = walk::read(source);
+    let style = walk::citation_style(source).unwrap_or_else(|| "coi-notes.csl".into());
+    let csl = files
+        .get(&style)
+        .with_context(|| format!("the citation style {style} is not in the build folder"))?;
+    let bibliographies: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| [".yml", ".yaml", ".bib"].iter().any(|e| name.ends_with(e)))
+        .map(|(name, bytes)| (name.clone(), bytes.clone()))
+        .collect();
+    let formatted = cite::format(
+        &document,
+        &bibliographies,
+        &String::from_utf8_lossy(csl),
+        document.properties.us,
+    )?;
+    let docx = write::build(&document, &counted, formatted, files)?;
+    let mut packed = Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut packed)
+        .context("docx-rs could not pack the document")?;
+    package::finish(
+        packed.into_inner(),
+        &document.properties,
+        walk::document_date(source).as_deref(),
+    )
+}
