@@ -10,6 +10,9 @@ mod cite;
 mod image;
 mod model;
 mod package;
+mod page;
+mod references;
+mod syntax;
 mod walk;
 mod write;
 
@@ -61,7 +64,7 @@ impl Backend for Docx {
 /// The DOCX of the Typst `source`, with the files beside it (bibliography, CSL, signature).
 pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>> {
     let (document, counted) = walk::read(source);
-    let style = walk::citation_style(source).unwrap_or_else(|| "coi-notes.csl".into());
+    let style = syntax::citation_style(source).unwrap_or_else(|| "coi-notes.csl".into());
     let csl = files
         .get(&style)
         .with_context(|| format!("the citation style {style} is not in the build folder"))?;
@@ -84,6 +87,6 @@ pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>>
     package::finish(
         packed.into_inner(),
         &document.properties,
-        walk::document_date(source).as_deref(),
+        syntax::document_date(source).as_deref(),
     )
 }

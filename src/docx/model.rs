@@ -146,3 +146,83 @@ impl Inline {
         Inline::Text(text.into(), Marks::default())
     }
 }
+
+/// Appends text, joined to the run before it when the marks are the same.
+pub fn push_text(out: &mut Vec<Inline>, text: &str, marks: Marks) {
+    if let Some(Inline::Text(last, m)) = out.last_mut()
+        && *m == marks
+    {
+        last.push_str(text);
+        return;
+    }
+    out.push(Inline::Text(text.to_string(), marks));
+}
+
+pub fn previous_char(out: &[Inline]) -> Option<char> {
+    match out.last()? {
+        Inline::Text(t, _) => t.chars().last(),
+        _ => Some('x'),
+    }
+}
+
+/// Runs of white space as one space, none at the ends: as typst lays out markup.
+pub fn trimmed(content: Vec<Inline>) -> Vec<Inline> {
+    let mut out: Vec<Inline> = Vec::new();
+    for inline in content {
+        match inline {
+            Inline::Text(text, marks) => {
+                let mut folded = String::with_capacity(text.len());
+                let mut space = false;
+                for c in text.chars() {
+                    if c.is_whitespace() && c != '\u{a0}' {
+                        space = true;
+                    } else {
+                        if space {
+                            folded.push(' ');
+                        }
+                        space = false;
+                        folded.push(c);
+                    }
+                }
+                if space {
+                    folded.push(' ');
+                }
+                let joins_space = folded.starts_with(' ')
+                    && out
+                        .last()
+                        .is_some_and(|l| matches!(l, Inline::Text(t, _) if t.ends_with(' ')));
+                let folded = if joins_space {
+                    folded[1..].to_string()
+                } else {
+                    folded
+                };
+                if !folded.is_empty() {
+                    out.push(Inline::Text(folded, marks));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    if let Some(Inline::Text(first, _)) = out.first_mut() {
+        *first = first.trim_start().to_string();
+    }
+    if let Some(Inline::Text(last, _)) = out.last_mut() {
+        *last = last.trim_end().to_string();
+    }
+    out.retain(|i| !matches!(i, Inline::Text(t, _) if t.is_empty()));
+    out
+}
+
+/// The text of inline content, without its marks.
+pub fn plain(content: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in content {
+        match inline {
+            Inline::Text(t, _) => out.push_str(t),
+            Inline::Link(_, c) => out.push_str(&plain(c)),
+            Inline::Break => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}

@@ -8,23 +8,22 @@ use std::vec::IntoIter;
 
 use anyhow::{Result, anyhow};
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, FieldCharType, Footer, Footnote, Header,
-    Hyperlink, HyperlinkType, IndentLevel, InstrText, Level, LevelJc, LevelOverride, LevelText,
-    LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Pic,
-    Run, RunFonts, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow,
+    AlignmentType, BreakType, Docx, Footnote, Hyperlink, HyperlinkType, IndentLevel, LevelOverride,
+    Numbering, NumberingId, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableCell,
+    TableRow,
 };
 
 use super::cite::Formatted;
-use super::model::{Block, Document, Inline, Kind, Marks, Reference};
-use super::walk::{Counted, OWN_KNOWLEDGE};
+use super::model::{Block, Document, Inline, Kind, Marks};
+use super::walk::Counted;
 
 /// Twentieths of a point in a centimetre.
-const TWIPS_PER_CM: f64 = 566.93;
+pub(super) const TWIPS_PER_CM: f64 = 566.93;
 /// The Word list the report's numbered paragraphs are in (docx-rs defines list 1 itself).
-const PARAGRAPHS: usize = 10;
+pub(super) const PARAGRAPHS: usize = 10;
 /// The bullet list definition; numbered lists each get a numbering of their own after it.
-const BULLETS: usize = 11;
-const FONT: &str = "Times New Roman";
+pub(super) const BULLETS: usize = 11;
+pub(super) const FONT: &str = "Times New Roman";
 
 /// Builds the Word document. `files` are the build folder's files (for the signature image).
 pub fn build(
@@ -34,8 +33,6 @@ pub fn build(
     files: &HashMap<String, Vec<u8>>,
 ) -> Result<Docx> {
     let p = &document.properties;
-    let body = half_points(p.body_pt);
-    let small = half_points(p.small_pt);
     // The house's numbers hang in a column 2.6em wide.
     let hang = (p.body_pt * 2.6 * 20.0).round() as i32;
     let (width, height) = if p.paper == "us-letter" {
@@ -43,124 +40,7 @@ pub fn build(
     } else {
         (11906, 16838)
     };
-    let mut docx = Docx::new()
-        .page_size(width, height)
-        .page_margin(
-            PageMargin::new()
-                .top(cm(2.6))
-                .bottom(cm(2.4))
-                .left(cm(2.6))
-                .right(cm(2.4))
-                .header(cm(1.2))
-                .footer(cm(1.0)),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
-        .default_size(body)
-        .default_line_spacing(spacing(p.line_spacing).after(cm(0.3) as u32))
-        .add_style(heading_style(1, half_points(p.body_pt * 14.0 / 11.0), true))
-        .add_style(heading_style(2, half_points(p.body_pt * 12.0 / 11.0), true))
-        .add_style(heading_style(3, body, false))
-        .add_style(heading_style(4, body, false))
-        .add_style(
-            Style::new("Quote", StyleType::Paragraph)
-                .name("Quote")
-                .based_on("Normal")
-                .indent(Some(hang), None, None, None),
-        )
-        .add_style(
-            Style::new("FootnoteText", StyleType::Paragraph)
-                .name("footnote text")
-                .based_on("Normal")
-                .size(small)
-                .line_spacing(spacing(p.line_spacing).after(0)),
-        )
-        .add_style(
-            Style::new("TOC1", StyleType::Paragraph)
-                .name("toc 1")
-                .based_on("Normal")
-                .next("Normal"),
-        )
-        .add_style(
-            Style::new("TOC2", StyleType::Paragraph)
-                .name("toc 2")
-                .based_on("Normal")
-                .next("Normal"),
-        )
-        .add_style(
-            Style::new("Small", StyleType::Paragraph)
-                .name("Small print")
-                .based_on("Normal")
-                .size(small)
-                .color("5A5A5A"),
-        )
-        .add_abstract_numbering(
-            AbstractNumbering::new(PARAGRAPHS).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("decimal"),
-                    LevelText::new("%1"),
-                    LevelJc::new("left"),
-                )
-                .indent(
-                    Some(hang),
-                    Some(SpecialIndentType::Hanging(hang)),
-                    None,
-                    None,
-                ),
-            ),
-        )
-        .add_numbering(Numbering::new(PARAGRAPHS, PARAGRAPHS))
-        .add_abstract_numbering(
-            AbstractNumbering::new(BULLETS).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("bullet"),
-                    LevelText::new("•"),
-                    LevelJc::new("left"),
-                )
-                .indent(
-                    Some(hang * 2),
-                    Some(SpecialIndentType::Hanging(hang / 2)),
-                    None,
-                    None,
-                ),
-            ),
-        )
-        .add_numbering(Numbering::new(BULLETS, BULLETS))
-        .add_abstract_numbering(
-            AbstractNumbering::new(BULLETS + 1).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("decimal"),
-                    LevelText::new("%1."),
-                    LevelJc::new("left"),
-                )
-                .indent(
-                    Some(hang * 2),
-                    Some(SpecialIndentType::Hanging(hang / 2)),
-                    None,
-                    None,
-                ),
-            ),
-        )
-        .header(running_header(
-            p.reference.as_str(),
-            p.status.as_str(),
-            small,
-        ))
-        .first_header(Header::new())
-        .footer(page_x_of_y(small))
-        .first_footer(page_x_of_y(small))
-        .title_pg();
+    let mut docx = super::page::setup(p, width, height, hang);
 
     let mut writer = Writer {
         counted,
@@ -186,7 +66,7 @@ pub fn build(
                     format!(
                         "{} {}",
                         number.clone().unwrap_or_default(),
-                        super::walk::plain(content)
+                        super::model::plain(content)
                     )
                     .trim()
                     .to_string(),
@@ -389,7 +269,11 @@ impl Writer<'_> {
                                 .add_text("Contents"),
                         ),
                 ));
-                out.extend(self.contents().into_iter().map(Child::Paragraph));
+                out.extend(
+                    super::page::contents(&self.headings, self.text_width, self.hang)
+                        .into_iter()
+                        .map(Child::Paragraph),
+                );
             }
             Block::PageBreak => out.push(Child::Paragraph(
                 Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
@@ -496,124 +380,12 @@ impl Writer<'_> {
                     out.push(Piece::Link(address.clone(), runs));
                 }
                 Inline::Reference(reference) => {
-                    let resolved = self.resolve(reference);
+                    let resolved = super::references::resolve(self.counted, reference);
                     out.extend(self.runs(&resolved, marks, in_note)?);
                 }
             }
         }
         Ok(out)
-    }
-
-    /// The contents as a Word TOC field over the headings of levels 1 and 2, its entries
-    /// written in (without page numbers, which Word and LibreOffice fill in when they update
-    /// the field on opening). Each field character in a run of its own, as Word writes them.
-    fn contents(&self) -> Vec<Paragraph> {
-        let width = self.text_width;
-        let field = |kind| Run::new().add_field_char(kind, true);
-        let mut entries: Vec<Paragraph> = self
-            .headings
-            .iter()
-            .map(|(level, text)| {
-                Paragraph::new()
-                    .style(&format!("TOC{level}"))
-                    .add_tab(
-                        docx_rs::Tab::new()
-                            .val(docx_rs::TabValueType::Right)
-                            .leader(docx_rs::TabLeaderType::Dot)
-                            .pos(width as usize),
-                    )
-                    .indent(
-                        Some(((*level as i32) - 1) * self.hang / 2),
-                        None,
-                        None,
-                        None,
-                    )
-                    .add_run(Run::new().add_text(text.clone()))
-                    .add_run(Run::new().add_tab())
-            })
-            .collect();
-        if entries.is_empty() {
-            entries.push(Paragraph::new());
-        }
-        let first = std::mem::replace(&mut entries[0], Paragraph::new());
-        let mut opened = Paragraph::new()
-            .add_run(field(FieldCharType::Begin))
-            .add_run(
-                Run::new()
-                    .add_instr_text(InstrText::Unsupported(r#"TOC \o "1-2" \h \z \u"#.into())),
-            )
-            .add_run(field(FieldCharType::Separate));
-        opened.children.extend(first.children);
-        opened.property = first.property;
-        entries[0] = opened;
-        let last = entries.len() - 1;
-        entries[last] = std::mem::replace(&mut entries[last], Paragraph::new())
-            .add_run(field(FieldCharType::End));
-        entries
-    }
-
-    /// What typst prints for `reference`, from what the walk counted.
-    fn resolve(&self, reference: &Reference) -> Vec<Inline> {
-        let counted = self.counted;
-        match reference {
-            Reference::Label(label) if label == OWN_KNOWLEDGE => {
-                let numbers: Vec<String> =
-                    counted.own_knowledge.iter().map(usize::to_string).collect();
-                let listed = join_and(&numbers);
-                vec![Inline::text(if numbers.len() == 1 {
-                    format!(
-                        "Paragraph {listed} rests on my own knowledge and is marked “(own knowledge)”."
-                    )
-                } else {
-                    format!(
-                        "Paragraphs {listed} rest on my own knowledge and are marked “(own knowledge)”."
-                    )
-                })]
-            }
-            Reference::Label(label) => match counted.headings.get(label) {
-                Some((number, _)) => vec![Inline::text(format!("Section {number}"))],
-                None => vec![Inline::text(format!("@{label}"))],
-            },
-            Reference::Paras(ids) => {
-                let spans: Vec<String> = ids
-                    .iter()
-                    .filter_map(|id| counted.parts.get(id))
-                    .filter(|(first, last)| last >= first)
-                    .map(|(first, last)| {
-                        if first == last {
-                            first.to_string()
-                        } else {
-                            format!("{first}–{last}")
-                        }
-                    })
-                    .collect();
-                let text = match spans.as_slice() {
-                    [] => String::new(),
-                    [one] if !one.contains('–') => format!("para {one}"),
-                    _ => format!("paras {}", join_and(&spans)),
-                };
-                vec![Inline::text(text)]
-            }
-            Reference::Topic {
-                id,
-                optional,
-                words,
-            } => match counted.headings.get(&format!("topic-{id}")) {
-                None => words.clone(),
-                Some((number, title)) => {
-                    let reference = Inline::text(format!("section {number}, {title}"));
-                    if *optional {
-                        let mut out = words.clone();
-                        out.push(Inline::text(" ("));
-                        out.push(reference);
-                        out.push(Inline::text(")"));
-                        out
-                    } else {
-                        vec![reference]
-                    }
-                }
-            },
-        }
     }
 
     /// The signature (PNG or JPEG as it is, SVG rasterised), `height_cm` high.
@@ -692,77 +464,10 @@ fn styled(mut run: Run, marks: Marks) -> Run {
     run
 }
 
-fn join_and(items: &[String]) -> String {
-    match items.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
-
-fn heading_style(level: usize, size: usize, bold: bool) -> Style {
-    let style = Style::new(format!("Heading{level}"), StyleType::Paragraph)
-        .name(format!("heading {level}"))
-        .based_on("Normal")
-        .next("Normal")
-        .size(size)
-        .color("1F2A44")
-        .outline_lvl(level - 1);
-    if bold { style.bold() } else { style.italic() }
-}
-
-fn spacing(line_spacing: Option<f64>) -> LineSpacing {
-    // Word's "1.5 lines" is 360 in 240ths of a line; the house leading is about 1.1 lines.
-    let line = (line_spacing.unwrap_or(1.1) * 240.0).round() as i32;
-    LineSpacing::new()
-        .line_rule(LineSpacingType::Auto)
-        .line(line)
-}
-
-fn running_header(reference: &str, status: &str, size: usize) -> Header {
-    Header::new().add_paragraph(
-        Paragraph::new()
-            .size(size)
-            .add_tab(
-                docx_rs::Tab::new()
-                    .val(docx_rs::TabValueType::Right)
-                    .pos(cm(16.0 - 0.0) as usize),
-            )
-            .add_run(
-                Run::new()
-                    .size(size)
-                    .color("5A5A5A")
-                    .add_text(reference)
-                    .add_tab()
-                    .add_text(status),
-            ),
-    )
-}
-
-fn page_x_of_y(size: usize) -> Footer {
-    let field = |instr: InstrText| {
-        Run::new()
-            .size(size)
-            .add_field_char(FieldCharType::Begin, false)
-            .add_instr_text(instr)
-            .add_field_char(FieldCharType::Separate, false)
-            .add_text("1")
-            .add_field_char(FieldCharType::End, false)
-    };
-    Footer::new().add_paragraph(
-        Paragraph::new()
-            .align(AlignmentType::Center)
-            .add_run(Run::new().size(size).add_text("Page "))
-            .add_run(field(InstrText::PAGE(docx_rs::InstrPAGE::new())))
-            .add_run(Run::new().size(size).add_text(" of "))
-            .add_run(field(InstrText::NUMPAGES(docx_rs::InstrNUMPAGES::new()))),
-    )
-}
-
-fn half_points(points: f64) -> usize {
+pub(super) fn half_points(points: f64) -> usize {
     (points * 2.0).round() as usize
 }
 
-fn cm(value: f64) -> i32 {
+pub(super) fn cm(value: f64) -> i32 {
     (value * TWIPS_PER_CM).round() as i32
 }
