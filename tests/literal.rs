@@ -68,18 +68,6 @@ static CHECKED: AtomicUsize = AtomicUsize::new(0);
 /// Longest paragraph generated, in characters: well under one line of the report's text.
 const MAX_CHARS: usize = 44;
 
-/// Characters and sequences that mean something to Typst markup, Typst code or Markdown.
-#[rustfmt::skip]
-const ACTIVE: &[&str] = &[
-    "#", "[", "]", "$", "*", "_", "~", "<", ">", "@", "=", "-", "+", "/", "\\", ":", "\"", "'",
-    "`", "(", ")", ".", ";", ",", "{", "}", "|", "!", "?", "%", "^", "&", "//", "/*", "*/", "--",
-    "---", "...", "-?", "\\u{41}", "\\u{1F600}", "\\\\", "\\#", "#set page(paper: \"a6\")",
-    "#read(\"/etc/passwd\")", "#{1+1}", "#let x = 1", "$x^2$", "<label>", "@label", "`raw`",
-    "```", "~~~", "**bold**", "_em_", "https://example.org/a_b?c=d#e", "http://x.y/*z*/",
-    "[link](https://e.org)", "<b>html</b>", "&amp;", "&#65;", "[^1]", "| a | b |", "{{name}}",
-    "'single'", "\"double\"", "it's", "1. ", "- ", "+ ", "= ", "/ term: ", "> ", "* ",
-];
-
 /// Markers that mean something only at the start of a line, and line and paragraph breaks.
 #[rustfmt::skip]
 const LINE_STARTS: &[&str] = &[

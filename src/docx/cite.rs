@@ -196,14 +196,39 @@ pub fn visit_block(block: &Block, each: &mut dyn FnMut(&[Inline])) {
     }
 }
 
-/// Titles between coi-notes.csl's marks, in the region's outer quotation marks.
+/// Titles between coi-notes.csl's marks, in the region's outer quotation marks, and the
+/// quotations inside a title in the inner ones, as style.typ's `quote-title` sets them. An
+/// apostrophe (between letters) stays one.
 fn titles_quoted(text: &str, us: bool) -> String {
-    let (open, close) = if us { ('“', '”') } else { ('‘', '’') };
-    text.chars()
-        .map(|c| match c {
-            TITLE_OPEN => open,
-            TITLE_CLOSE => close,
-            c => c,
-        })
-        .collect()
+    let (outer, inner) = if us {
+        (('“', '”'), ('‘', '’'))
+    } else {
+        (('‘', '’'), ('“', '”'))
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_title = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        match c {
+            TITLE_OPEN => {
+                in_title = true;
+                out.push(outer.0);
+            }
+            TITLE_CLOSE => {
+                in_title = false;
+                out.push(outer.1);
+            }
+            '\'' | '’' if word(before) && word(after) => out.push('’'),
+            '"' | '“' | '”' | '\'' | '‘' | '’' if in_title => {
+                let opening = before
+                    .is_none_or(|b| b.is_whitespace() || b == TITLE_OPEN || "([{".contains(b));
+                out.push(if opening { inner.0 } else { inner.1 });
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }

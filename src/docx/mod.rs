@@ -61,6 +61,12 @@ impl Backend for Docx {
     }
 }
 
+/// The number and title of each labelled heading of `source` (`answers` → `10`, "Answers to
+/// the questions put"), as typst numbers it: what a reference to it prints.
+pub fn heading_numbers(source: &str) -> HashMap<String, (String, String)> {
+    walk::read(source).1.headings
+}
+
 /// The DOCX of the Typst `source`, with the files beside it (bibliography, CSL, signature).
 pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>> {
     let (document, counted) = walk::read(source);
@@ -89,4 +95,55 @@ pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>>
         &document.properties,
         syntax::document_date(source).as_deref(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parts of a DOCX made from `source` alone (no citations, no images).
+    fn parts(source: &str) -> HashMap<String, String> {
+        let files = HashMap::from([(
+            "coi-notes.csl".to_string(),
+            include_bytes!("../../report-templates/common/coi-notes.csl").to_vec(),
+        )]);
+        let bytes = render(source, &files).unwrap();
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut parts = HashMap::new();
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+            parts.insert(file.name().to_string(), text);
+        }
+        parts
+    }
+
+    fn headers(parts: &HashMap<String, String>) -> String {
+        let headers: Vec<&String> = parts
+            .iter()
+            .filter(|(name, _)| name.starts_with("word/header"))
+            .map(|(_, xml)| xml)
+            .collect();
+        assert!(!headers.is_empty(), "the document has headers");
+        headers.into_iter().cloned().collect()
+    }
+
+    const STYLE: &str = "#show: report-style.with(reference: [R-1], status: [STATUS], draft: DRAFT, paper: \"a4\", watermark: MARK, body-size: 12pt, small-size: 12pt, line-spacing: 1.5)\n= Part\n#np(id: \"a.1\")[Text.]\n";
+
+    #[test]
+    fn a_draft_carries_the_watermark_and_a_final_report_none() {
+        let draft = STYLE
+            .replace("STATUS", "Draft")
+            .replace("DRAFT", "true")
+            .replace("MARK", "\"DRAFT\"");
+        assert!(headers(&parts(&draft)).contains(r#"string="DRAFT""#));
+        let last = STYLE
+            .replace("STATUS", "Final")
+            .replace("DRAFT", "false")
+            .replace("MARK", "none");
+        let final_headers = headers(&parts(&last));
+        assert!(!final_headers.contains("DRAFT") && !final_headers.contains("v:shape"));
+        assert!(final_headers.contains("Final"), "the status in the header");
+    }
 }

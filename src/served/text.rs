@@ -35,6 +35,7 @@ pub fn paragraphs(source: &str) -> Vec<Found> {
         .filter(|(_, p)| p.own_knowledge)
         .map(|(i, _)| i + 1)
         .collect();
+    let headings = crate::docx::heading_numbers(source);
     walker
         .found
         .into_iter()
@@ -43,9 +44,58 @@ pub fn paragraphs(source: &str) -> Vec<Found> {
             if p.id == OWN_KNOWLEDGE_LIST {
                 p.text = own_knowledge_list(&own);
             }
+            if p.text.contains(REF_OPEN) {
+                p.text = references_resolved(&p.text, &headings);
+            }
             p
         })
         .collect()
+}
+
+/// Around the target of a reference in a paragraph's text until it is resolved; a link to a
+/// topic has its words after the split.
+const REF_OPEN: char = '\u{E010}';
+const REF_SPLIT: char = '\u{E012}';
+const REF_CLOSE: char = '\u{E011}';
+
+/// `text` with each marked reference as typst prints it: a reference to a heading as
+/// "Section 10"; a link to a topic as "section 6.1, Freedom of speech and the media" (after
+/// its words, in brackets, when optional; its words alone when the report leaves the topic
+/// out).
+fn references_resolved(
+    text: &str,
+    headings: &std::collections::HashMap<String, (String, String)>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(REF_OPEN) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + REF_OPEN.len_utf8()..];
+        let close = after.find(REF_CLOSE).unwrap_or(after.len());
+        let marked = &after[..close];
+        match marked.split_once(REF_SPLIT) {
+            Some((target, words)) => {
+                let (label, optional) = match target.strip_suffix('?') {
+                    Some(label) => (label, true),
+                    None => (target, false),
+                };
+                match headings.get(label) {
+                    Some((number, title)) if optional => {
+                        out.push_str(&format!("{words} (section {number}, {title})"))
+                    }
+                    Some((number, title)) => out.push_str(&format!("section {number}, {title}")),
+                    None => out.push_str(words),
+                }
+            }
+            None => match headings.get(marked) {
+                Some((number, _)) => out.push_str(&format!("Section {number}")),
+                None => out.push_str(&format!("@{marked}")),
+            },
+        }
+        rest = after.get(close + REF_CLOSE.len_utf8()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The ID style.typ gives the paragraph `own-knowledge-paras()` writes.
@@ -274,10 +324,12 @@ impl Text {
                 self.out.push_str(&lines.join(" "));
             }
             Expr::Link(link) => self.out.push_str(link.get()),
-            // A reference (`@answers`) is numbered by Typst; the snapshot keeps its target.
+            // A reference (`@answers`): marked here, and printed as typst prints it ("Section
+            // 10") once the headings are counted.
             Expr::Ref(reference) => {
-                self.out.push('@');
+                self.out.push(REF_OPEN);
                 self.out.push_str(reference.target());
+                self.out.push(REF_CLOSE);
             }
             Expr::ListItem(item) => self.item(item.body()),
             Expr::EnumItem(item) => self.item(item.body()),
@@ -317,6 +369,30 @@ impl Text {
                 }
             }
             "metadata" | "label" | "linebreak" => self.out.push(' '),
+            // A link to a topic: its words, marked, resolved as typst prints it once the
+            // headings are counted ("section 6.1, Freedom of speech and the media").
+            "topic-ref" => {
+                let optional = call.args().items().any(|arg| matches!(arg, ast::Arg::Named(n) if n.name().as_str() == "optional" && matches!(n.expr(), Expr::Bool(b) if b.get())));
+                let id = call.args().items().find_map(|arg| match arg {
+                    ast::Arg::Pos(Expr::Str(s)) => Some(s.get().to_string()),
+                    _ => None,
+                });
+                let mut words = Text::default();
+                for arg in call.args().items() {
+                    if let ast::Arg::Pos(Expr::ContentBlock(body)) = arg {
+                        words.markup(body.body());
+                    }
+                }
+                self.out.push(REF_OPEN);
+                self.out.push_str(&format!(
+                    "topic-{}{}",
+                    id.unwrap_or_default(),
+                    if optional { "?" } else { "" }
+                ));
+                self.out.push(REF_SPLIT);
+                self.out.push_str(&words.out);
+                self.out.push(REF_CLOSE);
+            }
             // Positional arguments in order: list items, table cells, a link's text (its
             // address when it has none), a quotation's body.
             name => {

@@ -338,3 +338,15 @@ pub fn check_codes(case: &Path) -> (Vec<String>, i32) {
         .collect();
     (codes, status)
 }
+
+/// Characters and sequences that mean something to Typst markup, Typst code or Markdown.
+#[rustfmt::skip]
+pub const ACTIVE: &[&str] = &[
+    "#", "[", "]", "$", "*", "_", "~", "<", ">", "@", "=", "-", "+", "/", "\\", ":", "\"", "'",
+    "`", "(", ")", ".", ";", ",", "{", "}", "|", "!", "?", "%", "^", "&", "//", "/*", "*/", "--",
+    "---", "...", "-?", "\\u{41}", "\\u{1F600}", "\\\\", "\\#", "#set page(paper: \"a6\")",
+    "#read(\"/etc/passwd\")", "#{1+1}", "#let x = 1", "$x^2$", "<label>", "@label", "`raw`",
+    "```", "~~~", "**bold**", "_em_", "https://example.org/a_b?c=d#e", "http://x.y/*z*/",
+    "[link](https://e.org)", "<b>html</b>", "&amp;", "&#65;", "[^1]", "| a | b |", "{{name}}",
+    "'single'", "\"double\"", "it's", "1. ", "- ", "+ ", "= ", "/ term: ", "> ", "* ",
+];
