@@ -85,16 +85,13 @@ pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>>
         &String::from_utf8_lossy(csl),
         document.properties.us,
     )?;
-    let docx = write::build(&document, &counted, formatted, files)?;
+    let mut docx = write::build(&document, &counted, formatted, files)?.build();
+    let date = syntax::document_date(source);
+    package::finish(&mut docx, &document.properties, date.as_deref());
     let mut packed = Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut packed)
+    docx.pack(&mut packed)
         .context("docx-rs could not pack the document")?;
-    package::finish(
-        packed.into_inner(),
-        &document.properties,
-        syntax::document_date(source).as_deref(),
-    )
+    Ok(packed.into_inner())
 }
 
 #[cfg(test)]

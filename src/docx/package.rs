@@ -2,38 +2,20 @@
 //! author, keywords, date), a DRAFT watermark in the headers, and the setting that makes Word
 //! update the contents and page fields when the file is opened.
 
-use std::io::{Cursor, Read, Write};
-
-use anyhow::{Context, Result};
-use zip::write::SimpleFileOptions;
+use docx_rs::XMLDocx;
 
 use super::model::Properties;
 
-/// `docx` (a package docx-rs packed) with the properties, the watermark and the settings.
-pub fn finish(docx: Vec<u8>, properties: &Properties, date: Option<&str>) -> Result<Vec<u8>> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).context("docx-rs wrote no zip")?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i)?;
-        let name = file.name().to_string();
-        let mut text = Vec::new();
-        file.read_to_end(&mut text)?;
-        let text = match name.as_str() {
-            "docProps/core.xml" => core_properties(properties, date).into_bytes(),
-            "word/settings.xml" => update_fields(&String::from_utf8_lossy(&text)).into_bytes(),
-            header if header.starts_with("word/header") && header.ends_with(".xml") => {
-                match &properties.watermark {
-                    Some(mark) => watermarked(&String::from_utf8_lossy(&text), mark).into_bytes(),
-                    None => text,
-                }
-            }
-            _ => text,
-        };
-        out.start_file(name, options)?;
-        out.write_all(&text)?;
+/// Adds to `docx` (docx-rs's parts, before packing) the properties, the watermark and the
+/// settings.
+pub fn finish(docx: &mut XMLDocx, properties: &Properties, date: Option<&str>) {
+    docx.doc_props.core = core_properties(properties, date).into_bytes();
+    docx.settings = update_fields(&String::from_utf8_lossy(&docx.settings)).into_bytes();
+    if let Some(mark) = &properties.watermark {
+        for header in &mut docx.headers {
+            *header = watermarked(&String::from_utf8_lossy(header), mark).into_bytes();
+        }
     }
-    Ok(out.finish()?.into_inner())
 }
 
 fn core_properties(p: &Properties, date: Option<&str>) -> String {
