@@ -336,6 +336,7 @@ impl Writer<'_> {
     }
 
     fn runs(&mut self, content: &[Inline], marks: Marks, in_note: bool) -> Result<Vec<Piece>> {
+        let content = &note_marks_attached(content, in_note);
         let mut out = Vec::new();
         for inline in content {
             match inline {
@@ -412,6 +413,25 @@ impl Writer<'_> {
 enum Piece {
     Run(Run),
     Link(String, Vec<Run>),
+}
+
+/// `content` with the space before each citation that becomes a note taken out: typst
+/// attaches a note-style citation's mark to the word before it ("neighbours¹."), and so does
+/// the DOCX.
+fn note_marks_attached(content: &[Inline], in_note: bool) -> Vec<Inline> {
+    let mut out: Vec<Inline> = content.to_vec();
+    if in_note {
+        return out;
+    }
+    for i in 1..out.len() {
+        if matches!(out[i], Inline::Cite { form: None, .. })
+            && let Inline::Text(text, _) = &mut out[i - 1]
+        {
+            let kept = text.trim_end().len();
+            text.truncate(kept);
+        }
+    }
+    out
 }
 
 /// A footnote's paragraph: Word puts the note's number first; a space follows it.
