@@ -375,3 +375,58 @@ fn a_failed_docx_keeps_the_previous_file_and_leaves_nothing_else() {
         "no partial file, no build folder"
     );
 }
+
+#[test]
+fn a_batch_makes_both_outputs_of_every_case_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let first = example_variant(&cases, &[]);
+    let second = cases.join("second.toml");
+    let text = std::fs::read_to_string(&first)
+        .unwrap()
+        .replacen("KGZ-2026-014", "KGZ-2026-015", 1);
+    std::fs::write(&second, text).unwrap();
+    let out = dir.path().join("out");
+    let output = run(witness()
+        .arg("render")
+        .arg(&cases)
+        .args(["--to", "pdf,docx", "--format", "json", "--out-dir"])
+        .arg(&out));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r["type"] == "case")
+        .collect();
+    assert_eq!(records.len(), 2);
+    for record in &records {
+        let outputs: Vec<&str> = record["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_str().unwrap())
+            .collect();
+        assert_eq!(outputs.len(), 2, "{record}");
+        assert!(
+            outputs[0].ends_with(".pdf") && outputs[1].ends_with(".docx"),
+            "{outputs:?}"
+        );
+        for output in outputs {
+            assert!(Path::new(output).is_file(), "{output}");
+        }
+    }
+    // -o names one file of the kind asked for.
+    let wrong = run(witness()
+        .arg("render")
+        .arg(&first)
+        .args(["--to", "docx", "-o"])
+        .arg(dir.path().join("x.pdf")));
+    assert!(!wrong.status.success());
+    assert!(
+        stderr(&wrong).contains("does not end in .docx"),
+        "{}",
+        stderr(&wrong)
+    );
+}

@@ -83,6 +83,19 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             kinds.len()
         );
     }
+    // `-o report.pdf --to docx` would put a Word document under a PDF's name.
+    if let (Some(output), [kind]) = (&args.output.output, kinds.as_slice()) {
+        let wanted = match kind {
+            OutputKind::Pdf => "pdf",
+            OutputKind::Docx => "docx",
+        };
+        if output.extension().is_some_and(|e| !e.eq_ignore_ascii_case(wanted)) {
+            anyhow::bail!(
+                "-o {} does not end in .{wanted}, the kind --to asks for",
+                display_path(output)
+            );
+        }
+    }
     let cases = batch::plan(paths, args.shard)?;
     // typst is found (or installed) only when a PDF is asked for: a DOCX needs none.
     let mut backends: Vec<Box<dyn Backend + Send>> = Vec::new();
