@@ -135,7 +135,7 @@ fn the_docx_has_the_pdfs_numbered_paragraphs_headings_and_notes() {
     let numbered: Vec<String> = body
         .iter()
         .filter(|(_, numbered, _)| *numbered)
-        .map(|(_, _, text)| plain(&text.replace(" (own knowledge)", "")))
+        .map(|(_, _, text)| plain(text))
         .collect();
     assert!(!printed.is_empty());
     assert_eq!(

@@ -89,7 +89,10 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             OutputKind::Pdf => "pdf",
             OutputKind::Docx => "docx",
         };
-        if output.extension().is_some_and(|e| !e.eq_ignore_ascii_case(wanted)) {
+        if output
+            .extension()
+            .is_some_and(|e| !e.eq_ignore_ascii_case(wanted))
+        {
             anyhow::bail!(
                 "-o {} does not end in .{wanted}, the kind --to asks for",
                 display_path(output)

@@ -8,12 +8,12 @@
 
 mod cite;
 mod image;
-mod model;
+pub(crate) mod model;
 mod package;
 mod page;
 mod references;
 mod syntax;
-mod walk;
+pub(crate) mod walk;
 mod write;
 
 use std::collections::HashMap;
@@ -61,10 +61,18 @@ impl Backend for Docx {
     }
 }
 
-/// The number and title of each labelled heading of `source` (`answers` → `10`, "Answers to
-/// the questions put"), as typst numbers it: what a reference to it prints.
-pub fn heading_numbers(source: &str) -> HashMap<String, (String, String)> {
-    walk::read(source).1.headings
+/// The document `source` lays out, as the walk reads it, with references resolved by
+/// [`resolved`]: the snapshot of what was served is taken from it.
+pub(crate) fn read(source: &str) -> (model::Document, walk::Counted) {
+    walk::read(source)
+}
+
+/// What typst prints for `reference`, from what the walk counted.
+pub(crate) fn resolved(
+    counted: &walk::Counted,
+    reference: &model::Reference,
+) -> Vec<model::Inline> {
+    references::resolve(counted, reference)
 }
 
 /// The DOCX of the Typst `source`, with the files beside it (bibliography, CSL, signature).

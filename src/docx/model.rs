@@ -51,6 +51,13 @@ pub enum Reference {
     },
 }
 
+/// A numbered paragraph's number and its stable ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbered {
+    pub number: usize,
+    pub id: String,
+}
+
 /// The kind of a plain paragraph, which sets its style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -78,7 +85,7 @@ pub enum Block {
     },
     /// A paragraph; `number` for the report's numbered paragraphs.
     Paragraph {
-        number: Option<usize>,
+        number: Option<Numbered>,
         kind: Kind,
         content: Vec<Inline>,
     },

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use typst_syntax::ast::{self, AstNode, Expr};
 
-use super::model::{Block, Document, Inline, Kind, Marks, Properties, Reference, plain, trimmed};
+use super::model::{
+    Block, Document, Inline, Kind, Marks, Numbered, Properties, Reference, plain, trimmed,
+};
 use super::syntax::{
     callee, first_string, named, named_int, named_length_cm, named_pt, named_size, named_string,
     string_of,
@@ -255,8 +257,9 @@ impl Walker {
                     content.push(Inline::text(" "));
                     content.push(own_mark());
                 }
+                let id = named_string(call, "id").unwrap_or_default();
                 out.push(Block::Paragraph {
-                    number: Some(number),
+                    number: Some(Numbered { number, id }),
                     kind: Kind::Body,
                     content: trimmed(content),
                 });
@@ -266,7 +269,10 @@ impl Walker {
                 if self.own_knowledge_listed {
                     self.paragraphs += 1;
                     out.push(Block::Paragraph {
-                        number: Some(self.paragraphs),
+                        number: Some(Numbered {
+                            number: self.paragraphs,
+                            id: OWN_KNOWLEDGE_LIST.into(),
+                        }),
                         kind: Kind::Body,
                         content: vec![Inline::Reference(Reference::Label(OWN_KNOWLEDGE.into()))],
                     });
@@ -515,6 +521,9 @@ impl Walker {
         out
     }
 }
+
+/// The ID style.typ gives the methodology's list of own-knowledge paragraphs.
+const OWN_KNOWLEDGE_LIST: &str = "methodology.own-knowledge-list";
 
 /// The label the methodology's list of own-knowledge paragraphs is resolved under.
 pub const OWN_KNOWLEDGE: &str = "witness-own-knowledge-list";
