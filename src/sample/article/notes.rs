@@ -1,0 +1,174 @@
+//! The web article's notes: each citation group (and each Markdown footnote) becomes one
+//! numbered note at the end of the page, linked both ways, with each source written out in
+//! full and linked to its address.
+
+use pulldown_cmark_escape::{escape_href, escape_html};
+use serde::Serialize;
+
+use crate::assemble::cite::capitalised;
+use crate::assemble::markdown::{self, Notes};
+use crate::citation::{Cite, CiteGroup};
+use crate::load::Inputs;
+use crate::load::briefs::Source;
+
+/// One note, as the template lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    /// Its number, from 1 in the order of the page.
+    pub number: usize,
+    /// The note's own id, the target of the citation's link.
+    pub id: String,
+    /// The id of the citation in the text, the target of the note's back-link.
+    pub ref_id: String,
+    /// The note's text, as HTML made from escaped text.
+    pub html: String,
+}
+
+/// The notes of one page, numbered as they are met.
+pub struct PageNotes<'a> {
+    inputs: &'a Inputs,
+    /// The notes so far.
+    pub notes: Vec<Note>,
+}
+
+impl<'a> PageNotes<'a> {
+    /// No notes yet; sources are looked up in `inputs`' bibliographies.
+    pub fn new(inputs: &'a Inputs) -> Self {
+        Self {
+            inputs,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds a note holding `html` and returns the linked number that stands in the text.
+    fn add(&mut self, html: String) -> String {
+        let number = self.notes.len() + 1;
+        let note = Note {
+            number,
+            id: format!("note-{number}"),
+            ref_id: format!("cite-{number}"),
+            html,
+        };
+        let marker = format!(
+            "<sup class=\"note-ref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"Note {number}\">{number}</a></sup>",
+            note.id, note.ref_id
+        );
+        self.notes.push(note);
+        marker
+    }
+
+    fn source(&self, key: &str) -> Option<&'a Source> {
+        self.inputs.find_source(key).map(|(_, source)| source)
+    }
+
+    /// One cited source in full: prefix, the source, locator, suffix.
+    fn cite_html(&self, cite: &Cite, first: bool, out: &mut String) {
+        if let Some(prefix) = &cite.prefix {
+            // A note starts with a capital, as in the PDF's notes: "See …".
+            let prefix = if first {
+                capitalised(prefix)
+            } else {
+                prefix.clone()
+            };
+            out.push_str(&markdown::inline_html(&prefix));
+            out.push(' ');
+        }
+        match self.source(&cite.key) {
+            Some(source) => push_source(out, source),
+            None => push_escaped(out, &cite.key),
+        }
+        if let Some(locator) = &cite.locator {
+            out.push_str(", ");
+            push_escaped(out, locator);
+        }
+        if let Some(suffix) = &cite.suffix {
+            if !suffix.starts_with([',', '.', ';', ':', ')', '!', '?']) {
+                out.push(' ');
+            }
+            out.push_str(&markdown::inline_html(suffix));
+        }
+    }
+}
+
+impl Notes for PageNotes<'_> {
+    fn cite(&mut self, group: &CiteGroup) -> String {
+        let mut html = String::new();
+        for (i, cite) in group.cites.iter().enumerate() {
+            if i > 0 {
+                html.push_str("; ");
+            }
+            self.cite_html(cite, i == 0, &mut html);
+        }
+        let ends_in_stop = group
+            .cites
+            .last()
+            .and_then(|c| c.suffix.as_deref())
+            .is_some_and(|s| s.trim_end().ends_with(['.', '!', '?']));
+        if !ends_in_stop {
+            html.push('.');
+        }
+        // `@key says`: the text names the source, as the PDF's in-text citation does.
+        let mut named = String::new();
+        if group.in_text {
+            for cite in &group.cites {
+                let name = self.source(&cite.key).and_then(|s| s.publisher.as_deref());
+                push_escaped(&mut named, name.unwrap_or(&cite.key));
+            }
+        }
+        named + &self.add(html)
+    }
+
+    fn footnote(&mut self, html: String) -> String {
+        self.add(html)
+    }
+}
+
+/// A source as a note gives it: publisher, title, date, address and when it was visited.
+fn push_source(out: &mut String, source: &Source) {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(publisher) = &source.publisher {
+        parts.push(escaped(publisher));
+    }
+    if let Some(title) = &source.title {
+        parts.push(format!("<cite>{}</cite>", escaped(title)));
+    }
+    if let Some(published) = &source.published {
+        parts.push(escaped(&display_date(published)));
+    }
+    if let Some(url) = source
+        .url
+        .as_deref()
+        .filter(|u| markdown::is_web_address(u))
+    {
+        let mut link = String::from("<a href=\"");
+        escape_href(&mut link, url).expect("writing to a String");
+        link.push_str("\">");
+        push_escaped(&mut link, url);
+        link.push_str("</a>");
+        if let Some(accessed) = &source.accessed {
+            link.push_str(&format!(" (accessed {})", escaped(&display_date(accessed))));
+        }
+        parts.push(link);
+    }
+    if parts.is_empty() {
+        push_escaped(out, &source.key);
+    }
+    out.push_str(&parts.join(", "));
+}
+
+/// `2025-01-16` as "16 January 2025"; a year or a month alone, or any other form, as written.
+pub fn display_date(date: &str) -> String {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| date.to_string())
+}
+
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_escaped(out: &mut String, text: &str) {
+    escape_html(out, text).expect("writing to a String");
+}
