@@ -129,8 +129,14 @@ impl Haystack {
     }
 }
 
+/// A character as it is compared: lower-cased, and a typographic quote or apostrophe as the
+/// straight one (typst and the web article set "O'Brien" as "O’Brien").
 fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+        '\u{201c}' | '\u{201d}' => '"',
+        c => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 /// Characters that show nothing (zero-width spaces and joiners, direction marks, the byte
@@ -203,6 +209,10 @@ mod tests {
         assert!(
             Haystack::new("said A\u{200d}li today").contains("Ali"),
             "a short one too"
+        );
+        assert!(
+            Haystack::new("Mr O\u{2019}Brien").contains("O'Brien"),
+            "typographic apostrophe"
         );
     }
 }

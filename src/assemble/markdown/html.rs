@@ -42,7 +42,9 @@ pub fn to_html(markdown: &str, settings: &HtmlSettings, notes: &mut dyn Notes) -
     let mut footnotes: HashMap<String, Vec<Event>> = HashMap::new();
     let mut body = Vec::new();
     let mut current: Option<(String, Vec<Event>)> = None;
-    for (event, range) in Parser::new_ext(&marked.source, options()).into_offset_iter() {
+    // Straight quotes become typographic ones, as typst sets them in the PDF.
+    let options = options() | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
+    for (event, range) in Parser::new_ext(&marked.source, options).into_offset_iter() {
         match (&mut current, event) {
             (None, Event::Start(Tag::FootnoteDefinition(label))) => {
                 current = Some((label.to_string(), Vec::new()))
@@ -159,7 +161,18 @@ impl<'s, 'e> Filter<'s, 'e> {
             text = text[prose::OWN_KNOWLEDGE.len()..].trim_start().to_string();
         }
         let in_link = !self.links.is_empty();
-        for run in marked::runs(&text, &self.marked.groups) {
+        let mut runs = marked::runs(&text, &self.marked.groups)
+            .into_iter()
+            .peekable();
+        while let Some(run) = runs.next() {
+            // A note's number sits against the word it follows ("neighbours¹"), as a
+            // footnote's mark does in the PDF, whatever space the Markdown had before it.
+            let run = match run {
+                Run::Text(text) if matches!(runs.peek(), Some(Run::Group(g)) if !g.in_text) => {
+                    Run::Text(text.trim_end())
+                }
+                run => run,
+            };
             match run {
                 Run::Group(group) => self.out.push(Event::InlineHtml(notes.cite(group).into())),
                 Run::Text(text) if in_link => self.push_text(text),
@@ -473,9 +486,6 @@ mod tests {
     #[test]
     fn footnotes_become_notes() {
         let out = html("A claim.[^1]\n\n[^1]: Said by [@b].");
-        assert!(
-            out.contains("<sup>2:Said by <sup>1:b</sup>.</sup>"),
-            "{out}"
-        );
+        assert!(out.contains("<sup>2:Said by<sup>1:b</sup>.</sup>"), "{out}");
     }
 }

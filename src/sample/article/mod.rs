@@ -44,7 +44,14 @@ pub fn page(inputs: &Inputs, data: &SampleData) -> Result<String> {
         headline: &headline,
         title,
         description: &brief.info.summary,
-        date: inputs.case.case.report.date.to_string(),
+        date: inputs
+            .case
+            .case
+            .report
+            .date
+            .0
+            .format("%Y-%m-%d")
+            .to_string(),
         country,
         lang: LANG,
     };

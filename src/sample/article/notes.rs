@@ -29,6 +29,9 @@ pub struct PageNotes<'a> {
     inputs: &'a Inputs,
     /// The notes so far.
     pub notes: Vec<Note>,
+    /// The sources already given in full: a later note gives them short, as the PDF's note
+    /// style does, still linked to their address.
+    cited: std::collections::HashSet<String>,
 }
 
 impl<'a> PageNotes<'a> {
@@ -37,6 +40,7 @@ impl<'a> PageNotes<'a> {
         Self {
             inputs,
             notes: Vec::new(),
+            cited: Default::default(),
         }
     }
 
@@ -62,7 +66,7 @@ impl<'a> PageNotes<'a> {
     }
 
     /// One cited source in full: prefix, the source, locator, suffix.
-    fn cite_html(&self, cite: &Cite, first: bool, out: &mut String) {
+    fn cite_html(&mut self, cite: &Cite, first: bool, out: &mut String) {
         if let Some(prefix) = &cite.prefix {
             // A note starts with a capital, as in the PDF's notes: "See …".
             let prefix = if first {
@@ -74,7 +78,8 @@ impl<'a> PageNotes<'a> {
             out.push(' ');
         }
         match self.source(&cite.key) {
-            Some(source) => push_source(out, source),
+            Some(source) if self.cited.insert(cite.key.clone()) => push_source(out, source),
+            Some(source) => push_short(out, source),
             None => push_escaped(out, &cite.key),
         }
         if let Some(locator) = &cite.locator {
@@ -156,11 +161,48 @@ fn push_source(out: &mut String, source: &Source) {
     out.push_str(&parts.join(", "));
 }
 
-/// `2025-01-16` as "16 January 2025"; a year or a month alone, or any other form, as written.
+/// A source given again: its publisher and title, the title linked to its address.
+fn push_short(out: &mut String, source: &Source) {
+    if let Some(publisher) = &source.publisher {
+        push_escaped(out, publisher);
+        if source.title.is_some() {
+            out.push_str(", ");
+        }
+    }
+    let Some(title) = &source.title else {
+        if source.publisher.is_none() {
+            push_escaped(out, &source.key);
+        }
+        return;
+    };
+    out.push_str("<cite>");
+    match source
+        .url
+        .as_deref()
+        .filter(|u| markdown::is_web_address(u))
+    {
+        Some(url) => {
+            out.push_str("<a href=\"");
+            escape_href(&mut *out, url).expect("writing to a String");
+            out.push_str("\">");
+            push_escaped(out, title);
+            out.push_str("</a>");
+        }
+        None => push_escaped(out, title),
+    }
+    out.push_str("</cite>");
+}
+
+/// `2025-01-16` as "16 January 2025" and `2025-01` as "January 2025"; a year alone, or any
+/// other form, as written.
 pub fn display_date(date: &str) -> String {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| date.to_string())
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        return day.format("%-d %B %Y").to_string();
+    }
+    if let Ok(month) = chrono::NaiveDate::parse_from_str(&format!("{date}-01"), "%Y-%m-%d") {
+        return month.format("%B %Y").to_string();
+    }
+    date.to_string()
 }
 
 fn escaped(text: &str) -> String {
