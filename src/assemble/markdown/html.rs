@@ -212,13 +212,15 @@ impl<'s, 'e> Filter<'s, 'e> {
             self.text.push_str(text);
             return;
         }
-        if matches!(event, Event::End(TagEnd::Paragraph)) && self.depth == 0 {
-            if let Some(id) = self.explicit_id.take() {
-                let marker = format!("{{#{id}}}");
-                if let Some(kept) = self.text.trim_end().strip_suffix(&marker).map(str::len) {
-                    self.text.truncate(kept);
-                    self.text.truncate(self.text.trim_end().len());
-                }
+        // `… the summons. {#summons}`: the paragraph's ID is not part of its text.
+        if matches!(event, Event::End(TagEnd::Paragraph))
+            && self.depth == 0
+            && let Some(id) = self.explicit_id.take()
+        {
+            let marker = format!("{{#{id}}}");
+            if let Some(kept) = self.text.trim_end().strip_suffix(&marker).map(str::len) {
+                self.text.truncate(kept);
+                self.text.truncate(self.text.trim_end().len());
             }
         }
         self.flush(notes);

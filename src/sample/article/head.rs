@@ -85,7 +85,7 @@ impl Head<'_> {
         });
         if let Some(name) = &brand.name {
             let mut agency = json!({ "@type": "Organization", "name": name });
-            if let Some(website) = &brand.website {
+            if let Some(website) = brand.website.as_ref().filter(|w| !w.href.is_empty()) {
                 agency["url"] = Value::String(website.href.clone());
             }
             if let Some(email) = &brand.email {
@@ -145,21 +145,19 @@ impl Contacts {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
         };
-        let website = given(&brand.website).and_then(|text| {
+        let website = given(&brand.website).map(|text| {
             let href = if text.contains("://") {
                 text.clone()
             } else {
                 format!("https://{text}")
             };
             // An address that is not the web's is printed, not linked.
-            Some(Contact {
-                href: if is_web_address(&href) {
-                    href
-                } else {
-                    String::new()
-                },
-                text,
-            })
+            let href = if is_web_address(&href) {
+                href
+            } else {
+                String::new()
+            };
+            Contact { href, text }
         });
         let email = given(&brand.email).map(|text| Contact {
             href: format!("mailto:{text}"),
