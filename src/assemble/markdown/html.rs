@@ -19,8 +19,17 @@ use crate::citation::CiteGroup;
 pub trait Notes {
     /// The HTML that stands in the text for a citation group: its note's number, linked.
     fn cite(&mut self, group: &CiteGroup) -> String;
-    /// The HTML that stands in the text for a Markdown footnote whose body is `html`.
-    fn footnote(&mut self, html: String) -> String;
+    /// A note for a Markdown footnote whose body is `html`.
+    fn footnote(&mut self, html: String) -> NoteMark;
+}
+
+/// What stands in the text for a note: where it is first referred to, and where again (a
+/// Markdown footnote may be referred to more than once; its body is written once).
+pub struct NoteMark {
+    /// The first reference, which the note's back-link returns to.
+    pub first: String,
+    /// Any later reference: a link to the same note.
+    pub again: String,
 }
 
 /// How a piece of Markdown sits in the page.
@@ -81,8 +90,11 @@ pub fn inline_html(markdown: &str) -> String {
         fn cite(&mut self, _: &CiteGroup) -> String {
             String::new()
         }
-        fn footnote(&mut self, _: String) -> String {
-            String::new()
+        fn footnote(&mut self, _: String) -> NoteMark {
+            NoteMark {
+                first: String::new(),
+                again: String::new(),
+            }
         }
     }
     let settings = HtmlSettings {
@@ -108,6 +120,9 @@ struct Filter<'s, 'e> {
     footnotes: &'s HashMap<String, Vec<Event<'e>>>,
     /// Footnotes whose body is being written: a reference to one from inside itself stays text.
     expanding: Vec<String>,
+    /// The marks of footnotes already written, by label, shared with the filters of their
+    /// bodies: each body is written once, so references in references cannot multiply it.
+    written: std::rc::Rc<std::cell::RefCell<HashMap<String, NoteMark>>>,
     /// Container blocks (lists, quotes, tables) around the current event.
     depth: usize,
     /// Inside a note to the expert, how deep: its events are dropped.
@@ -140,6 +155,7 @@ impl<'s, 'e> Filter<'s, 'e> {
             marked,
             footnotes,
             expanding: Vec::new(),
+            written: Default::default(),
             depth: 0,
             skipping: 0,
             links: Vec::new(),
@@ -248,10 +264,15 @@ impl<'s, 'e> Filter<'s, 'e> {
         if self.expanding.iter().any(|l| l == label) {
             return self.push_text(&format!("[^{label}]"));
         }
+        if let Some(mark) = self.written.borrow().get(label) {
+            self.out.push(Event::InlineHtml(mark.again.clone().into()));
+            return;
+        }
         // The body on its own: its own events through a filter of its own, into HTML.
         let mut inner = Filter::new(self.settings, self.marked, self.footnotes);
         inner.expanding = self.expanding.clone();
         inner.expanding.push(label.to_string());
+        inner.written = self.written.clone();
         inner.depth = 1;
         for event in events.iter().cloned() {
             inner.event(event, notes);
@@ -262,8 +283,9 @@ impl<'s, 'e> Filter<'s, 'e> {
         let html = html.trim();
         let html = html.strip_prefix("<p>").unwrap_or(html);
         let html = html.strip_suffix("</p>").unwrap_or(html).to_string();
-        let marker = notes.footnote(html);
-        self.out.push(Event::InlineHtml(marker.into()));
+        let mark = notes.footnote(html);
+        self.out.push(Event::InlineHtml(mark.first.clone().into()));
+        self.written.borrow_mut().insert(label.to_string(), mark);
     }
 
     fn start(&mut self, tag: Tag<'_>) {
@@ -278,7 +300,8 @@ impl<'s, 'e> Filter<'s, 'e> {
             Tag::Heading { level, .. } => {
                 let wanted = self.settings.heading_base + level as usize - 1;
                 let level = wanted
-                    .clamp(self.settings.floor, self.last_level + 1)
+                    .max(self.settings.floor)
+                    .min(self.last_level + 1)
                     .min(6);
                 let level = HeadingLevel::try_from(level).unwrap_or(HeadingLevel::H6);
                 self.headings.push(level);
@@ -428,9 +451,12 @@ mod tests {
             self.0 += 1;
             format!("<sup>{}:{}</sup>", self.0, group.cites[0].key)
         }
-        fn footnote(&mut self, html: String) -> String {
+        fn footnote(&mut self, html: String) -> NoteMark {
             self.0 += 1;
-            format!("<sup>{}:{html}</sup>", self.0)
+            NoteMark {
+                first: format!("<sup>{}:{html}</sup>", self.0),
+                again: format!("<sup>again {}</sup>", self.0),
+            }
         }
     }
 
@@ -483,6 +509,19 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("{#seen}"), "{out}");
+    }
+
+    #[test]
+    fn a_footnote_is_written_once_however_often_it_is_referred_to() {
+        // Each body refers twice to the next: written out each time, 2^12 notes.
+        let mut markdown = String::from("Start[^f0].\n\n");
+        for i in 0..12 {
+            markdown.push_str(&format!("[^f{i}]: Then[^f{}] and[^f{}].\n\n", i + 1, i + 1));
+        }
+        markdown.push_str("[^f12]: End.\n");
+        let out = html(&markdown);
+        assert_eq!(out.matches("again").count(), 12, "{out}");
+        assert!(out.len() < 10_000, "{} bytes", out.len());
     }
 
     #[test]

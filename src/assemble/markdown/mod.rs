@@ -18,7 +18,7 @@ mod inline;
 mod marked;
 mod scan;
 
-pub use html::{HtmlSettings, Notes, inline_html, is_web_address, to_html};
+pub use html::{HtmlSettings, NoteMark, Notes, inline_html, is_web_address, to_html};
 use inline::{inline_typst, push_autolinked};
 pub use scan::{TopicLink, expert_notes, marks_own_knowledge, topic_links};
 

@@ -6,7 +6,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
 use crate::assemble::cite::capitalised;
-use crate::assemble::markdown::{self, Notes};
+use crate::assemble::markdown::{self, NoteMark, Notes};
 use crate::citation::{Cite, CiteGroup};
 use crate::load::Inputs;
 use crate::load::briefs::Source;
@@ -44,8 +44,8 @@ impl<'a> PageNotes<'a> {
         }
     }
 
-    /// Adds a note holding `html` and returns the linked number that stands in the text.
-    fn add(&mut self, html: String) -> String {
+    /// Adds a note holding `html` and returns the linked numbers that stand in the text.
+    fn add(&mut self, html: String) -> NoteMark {
         let number = self.notes.len() + 1;
         let note = Note {
             number,
@@ -53,12 +53,18 @@ impl<'a> PageNotes<'a> {
             ref_id: format!("cite-{number}"),
             html,
         };
-        let marker = format!(
-            "<sup class=\"note-ref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"Note {number}\">{number}</a></sup>",
-            note.id, note.ref_id
-        );
+        let mark = NoteMark {
+            first: format!(
+                "<sup class=\"note-ref\"><a href=\"#{}\" id=\"{}\" role=\"doc-noteref\" aria-label=\"Note {number}\">{number}</a></sup>",
+                note.id, note.ref_id
+            ),
+            again: format!(
+                "<sup class=\"note-ref again\"><a href=\"#{}\" role=\"doc-noteref\" aria-label=\"Note {number}\">{number}</a></sup>",
+                note.id
+            ),
+        };
         self.notes.push(note);
-        marker
+        mark
     }
 
     fn source(&self, key: &str) -> Option<&'a Source> {
@@ -120,10 +126,10 @@ impl Notes for PageNotes<'_> {
                 push_escaped(&mut named, name.unwrap_or(&cite.key));
             }
         }
-        named + &self.add(html)
+        named + &self.add(html).first
     }
 
-    fn footnote(&mut self, html: String) -> String {
+    fn footnote(&mut self, html: String) -> NoteMark {
         self.add(html)
     }
 }
