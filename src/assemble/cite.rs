@@ -102,7 +102,7 @@ fn push_cite(out: &mut String, cite: &Cite, form: Option<&str>, with_locator: bo
 }
 
 /// `text` with its first letter in capitals, past any Markdown before it (`*see*`).
-fn capitalised(text: &str) -> String {
+pub fn capitalised(text: &str) -> String {
     match text.char_indices().find(|(_, c)| c.is_alphanumeric()) {
         Some((at, first)) => {
             let rest = &text[at + first.len_utf8()..];

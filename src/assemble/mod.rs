@@ -27,7 +27,8 @@ pub const COMMON: &str = "common";
 /// Typst source and the files it reads, ready to be written into a build folder.
 #[derive(Debug, Clone)]
 pub struct Assembly {
-    /// The generated Typst source, written as main.typ.
+    /// The generated Typst source, written as main.typ; for the HTML back-end, the finished
+    /// page itself.
     pub main: String,
     /// Files next to main.typ: style, citation style, bibliography. Relative path and bytes.
     pub files: Vec<(String, Vec<u8>)>,
@@ -191,7 +192,7 @@ impl Template {
 }
 
 /// The byte offset at which 1-based `line` of `text` starts.
-fn line_start(text: &str, line: usize) -> usize {
+pub(crate) fn line_start(text: &str, line: usize) -> usize {
     text.split_inclusive('\n')
         .take(line.saturating_sub(1))
         .map(str::len)

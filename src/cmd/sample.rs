@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use witness::diagnostic::{self, display_path};
 use witness::load::Workspace;
-use witness::pipeline::Pdf;
-use witness::sample::{self, Subject};
+use witness::pipeline::{Html, Pdf};
+use witness::sample::{self, Output, Subject};
 
 use super::args::{OutputArgs, PolicyArgs};
 
@@ -26,8 +26,21 @@ pub struct SampleArgs {
     /// workspace's own [brand].
     #[arg(long)]
     pub demo: bool,
+    /// What to make: the sample report as a PDF, or the agency's web article as one
+    /// self-contained HTML page.
+    #[arg(long, value_enum, default_value_t = Kind::Pdf)]
+    pub to: Kind,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The kinds of sample `--to` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    /// The sample report, typeset by typst.
+    Pdf,
+    /// The web article: one HTML page, with no other file.
+    Html,
 }
 
 pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
@@ -51,8 +64,15 @@ pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
     if args.all && args.output.output.is_some() {
         anyhow::bail!("-o names one file, but --all makes one sample per country; use --out-dir");
     }
-    let backend = Pdf {
-        typst: args.output.typst.locate()?,
+    // A web page needs no typst, so none is looked for (or installed).
+    let output = match args.to {
+        Kind::Pdf => Output::Pdf(Pdf {
+            typst: args.output.typst.locate()?,
+        }),
+        Kind::Html if !args.output.standard.is_empty() => {
+            anyhow::bail!("--standard is a PDF standard; a web page (--to html) has none")
+        }
+        Kind::Html => Output::Html(Html),
     };
     // Samples are not checked as reports are (they have no applicant of their own), so no
     // check policy applies; the leak check decides instead.
@@ -62,12 +82,12 @@ pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
     options.out_dir = options.out_dir.or_else(|| workspace.output_folder());
     let mut failed = 0;
     for subject in &subjects {
-        match sample::make(subject, &workspace, &backend, &options, args.demo) {
+        match sample::make(subject, &workspace, &output, &options, args.demo) {
             Ok(made) => {
                 for warning in &made.warnings {
                     eprintln!("warning: {warning}");
                 }
-                eprintln!("wrote {}", display_path(&made.pdf));
+                eprintln!("wrote {}", display_path(&made.file));
             }
             Err(error) => {
                 failed += 1;

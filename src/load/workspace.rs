@@ -60,6 +60,10 @@ pub struct Brand {
     pub phone: Option<String>,
     /// The agency's logo (PNG, JPEG or SVG), relative to the workspace.
     pub logo: Option<PathBuf>,
+    /// The agency's main colour (`#1f2a44`): the web article's header and headings.
+    pub colour: Option<String>,
+    /// A second colour (`#b5651d`) for the web article's links and marks.
+    pub accent: Option<String>,
 }
 
 /// The `[staleness]` table: how old a brief section may be before it counts as stale.

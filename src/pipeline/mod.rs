@@ -12,6 +12,7 @@
 pub mod backend;
 pub mod budget;
 mod build;
+pub mod html;
 pub mod output;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use anyhow::{Result, bail};
 
 pub use backend::{Backend, Pdf, Produced};
 pub use build::BuildFolder;
+pub use html::Html;
 pub use output::{Published, destination, last_provenance};
 
 use crate::assemble::{Assembly, Template};

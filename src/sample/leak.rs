@@ -1,5 +1,11 @@
-//! The leak check: after typesetting, search a sample PDF's text and metadata for every
-//! personal value and every part of one. Any hit is a leak.
+//! The leak check: after a sample is made, search what a reader or a search engine can get
+//! out of it for every personal value and every part of one. Any hit is a leak. What is
+//! searched depends on the kind of file ([`pdf`]: the page text, the information dictionary
+//! and the XMP packet; [`html`]: the visible text, the head and every attribute); the search
+//! itself is one, [`search`].
+
+mod html;
+mod pdf;
 
 use std::path::Path;
 
@@ -7,32 +13,45 @@ use anyhow::{Context, Result};
 
 use super::anonymise::Personal;
 
-/// A personal value found in the PDF.
+/// A personal value found in the output.
 #[derive(Debug, Clone)]
 pub struct Leak {
     /// The field path of the personal value, such as `applicant.name`.
     pub field: String,
     /// What was found: the whole value or one of its parts.
     pub found: String,
-    /// Where it was found: `text` (the extracted page text) or `metadata`.
+    /// Where it was found: `text` (what a reader sees) or `metadata` (what the file says of
+    /// itself: a PDF's information and XMP, a page's head and attributes).
     pub place: &'static str,
 }
+
+/// Text taken out of an output, and what part of it the text is (`text`, `metadata`).
+pub type Place = (&'static str, String);
 
 /// Needles shorter than this are matched as whole words only; longer ones anywhere, even
 /// with the spaces and line-break hyphens that text extraction can put inside a word.
 const LOOSE_MATCH_CHARS: usize = 5;
 
 /// Searches the PDF at `pdf` for every personal value and part.
-pub fn find_leaks(pdf: &Path, personal: &[Personal]) -> Result<Vec<Leak>> {
+pub fn in_pdf(pdf: &Path, personal: &[Personal]) -> Result<Vec<Leak>> {
     let bytes = std::fs::read(pdf).with_context(|| format!("cannot read {}", pdf.display()))?;
-    let text = pdf_extract::extract_text_from_mem(&bytes)
-        .context("cannot extract the sample PDF's text")?;
-    let metadata = metadata_text(&bytes);
-    let places = [
-        ("text", Haystack::new(&text)),
-        ("metadata", Haystack::new(&metadata)),
-    ];
+    Ok(search(&pdf::places(&bytes)?, personal))
+}
 
+/// Searches the HTML page at `page` for every personal value and part.
+pub fn in_html(page: &Path, personal: &[Personal]) -> Result<Vec<Leak>> {
+    let source =
+        std::fs::read_to_string(page).with_context(|| format!("cannot read {}", page.display()))?;
+    Ok(search(&html::places(&source), personal))
+}
+
+/// The one search: every personal value and part, in every place, ignoring case, across
+/// line breaks and line-end hyphens, in either order for right-to-left text.
+pub fn search(places: &[Place], personal: &[Personal]) -> Vec<Leak> {
+    let places: Vec<(&'static str, Haystack)> = places
+        .iter()
+        .map(|(place, text)| (*place, Haystack::new(text)))
+        .collect();
     let mut leaks = Vec::new();
     for p in personal.iter().filter(|p| p.field != "expert.signature") {
         for needle in std::iter::once(&p.value).chain(&p.parts) {
@@ -47,7 +66,7 @@ pub fn find_leaks(pdf: &Path, personal: &[Personal]) -> Result<Vec<Leak>> {
             }
         }
     }
-    Ok(leaks)
+    leaks
 }
 
 /// Extracted text, prepared for tolerant search.
@@ -60,7 +79,11 @@ struct Haystack {
 
 impl Haystack {
     fn new(text: &str) -> Self {
-        let lower: String = text.chars().map(fold).collect();
+        let lower: String = text
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .map(fold)
+            .collect();
         let dehyphenated = undo_line_hyphenation(&lower);
         let words = format!(
             " {} ",
@@ -77,7 +100,11 @@ impl Haystack {
     }
 
     fn contains(&self, needle: &str) -> bool {
-        let needle: String = needle.chars().map(fold).collect();
+        let needle: String = needle
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .map(fold)
+            .collect();
         let needle = needle.split_whitespace().collect::<Vec<_>>().join(" ");
         if needle.is_empty() {
             return false;
@@ -102,8 +129,20 @@ impl Haystack {
     }
 }
 
+/// A character as it is compared: lower-cased, and a typographic quote or apostrophe as the
+/// straight one (typst and the web article set "O'Brien" as "O’Brien").
 fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+        '\u{201c}' | '\u{201d}' => '"',
+        c => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+/// Characters that show nothing (zero-width spaces and joiners, direction marks, the byte
+/// order mark): dropped before searching, so that none can hide a name by splitting it.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -144,38 +183,6 @@ pub fn visual_order(text: &str) -> String {
     out
 }
 
-/// The document information dictionary's strings and the XMP metadata packet, as text.
-fn metadata_text(pdf: &[u8]) -> String {
-    let Ok(document) = lopdf::Document::load_mem(pdf) else {
-        // Unreadable metadata is searched as raw bytes: better a false alarm than a miss.
-        return String::from_utf8_lossy(pdf).into_owned();
-    };
-    let mut out = String::new();
-    if let Ok(info) = document
-        .trailer
-        .get(b"Info")
-        .and_then(|o| document.dereference(o))
-        .and_then(|(_, o)| o.as_dict())
-    {
-        for (_, value) in info.iter() {
-            if let Ok(text) = lopdf::decode_text_string(value) {
-                out.push_str(&text);
-                out.push('\n');
-            }
-        }
-    }
-    if let Ok(catalog) = document.catalog()
-        && let Ok(reference) = catalog.get(b"Metadata").and_then(|o| o.as_reference())
-        && let Ok(stream) = document.get_object(reference).and_then(|o| o.as_stream())
-    {
-        let content = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
-        out.push_str(&String::from_utf8_lossy(&content));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +201,18 @@ mod tests {
         assert!(
             Haystack::new("the T emirbekov case").contains("Temirbekov"),
             "split by extraction"
+        );
+        assert!(
+            Haystack::new("the Temir\u{200b}bekov case").contains("Temirbekov"),
+            "split by an invisible character"
+        );
+        assert!(
+            Haystack::new("said A\u{200d}li today").contains("Ali"),
+            "a short one too"
+        );
+        assert!(
+            Haystack::new("Mr O\u{2019}Brien").contains("O'Brien"),
+            "typographic apostrophe"
         );
     }
 }

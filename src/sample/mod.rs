@@ -1,7 +1,10 @@
 //! Sample reports for marketing: a country's brief with a fictional applicant, or a real case
-//! anonymised. The leak check on the typeset PDF decides whether the file may exist.
+//! anonymised, as a PDF or as a web article. The leak check on the finished file decides
+//! whether it may exist.
 
 pub mod anonymise;
+pub mod article;
+pub mod data;
 pub mod leak;
 
 use std::path::{Path, PathBuf};
@@ -10,24 +13,19 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
-use crate::assemble::Template;
+use crate::assemble::{Assembly, Template};
 use crate::diagnostic::Diagnostic;
 use crate::load::case::{Applicant, Case, Instructing, Opinion, Report, Status};
 use crate::load::toml_file::{self, Date};
 use crate::load::workspace::Brand;
-use crate::load::{self, Attachments, Brief, CaseFile, Catalogue, Inputs, Profile, Workspace};
-use crate::pipeline::{self, Backend, Prepared};
+use crate::load::{self, Attachments, CaseFile, Catalogue, Inputs, Profile, Workspace};
+use crate::pipeline::{self, Backend, Html, Pdf, Prepared};
 use crate::typeset::{self, Control};
 
 /// Name of the built-in template that sample reports are typeset with.
 pub const TEMPLATE: &str = "sample-report";
 
-/// A file placed in the build folder beside main.typ: its name and bytes.
-type BuildFile = (String, Vec<u8>);
-/// What a sample adds to a report's template data: the data, its files, and warnings.
-type SampleData = (serde_json::Map<String, Value>, Vec<BuildFile>, Vec<String>);
 const SETTINGS_FILE: &str = "sample-report/sample.toml";
 /// Name of the optional file in the briefs folder listing the countries covered.
 pub const COVERAGE_FILE: &str = "coverage.toml";
@@ -101,15 +99,43 @@ pub enum Subject {
     Case(PathBuf),
 }
 
-/// Makes one sample PDF and returns its path. A leak found in the typeset PDF is an error
-/// naming the field, and the PDF is never moved into place.
+/// What a sample is made as, with the back-end that makes it.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// The sample report, typeset by typst.
+    Pdf(Pdf),
+    /// The agency's web article: one self-contained HTML page.
+    Html(Html),
+}
+
+impl Output {
+    /// The back-end that produces this kind of sample.
+    pub fn backend(&self) -> &dyn Backend {
+        match self {
+            Output::Pdf(pdf) => pdf,
+            Output::Html(html) => html,
+        }
+    }
+
+    /// What the output is called in messages.
+    fn noun(&self) -> &'static str {
+        match self {
+            Output::Pdf(_) => "PDF",
+            Output::Html(_) => "HTML page",
+        }
+    }
+}
+
+/// Makes one sample and returns its path. A leak found in the finished file (the PDF's text
+/// and metadata, or the page's text and head) is an error naming the field, and the file is
+/// never moved into place.
 ///
 /// `options` are the pipeline's: `out_dir` (default `out/`), `-o`, `--keep-typ`,
 /// `--standard` and `--timeout` mean what they mean for `render`.
 pub fn make(
     subject: &Subject,
     workspace: &Workspace,
-    backend: &dyn Backend,
+    output: &Output,
     options: &pipeline::Options,
     demo: bool,
 ) -> Result<Made> {
@@ -133,14 +159,26 @@ pub fn make(
             (inputs, personal, stem)
         }
     };
-    let template = Template::load(&inputs.workspace.templates, TEMPLATE)?;
-    let (extra, files, warnings) = sample_context(
+    let backend = output.backend();
+    let data = data::gather(
         &inputs,
         &settings,
         workspace,
         matches!(subject, Subject::Case(_)),
         demo,
     )?;
+    let assembly = match output {
+        Output::Pdf(_) => {
+            let template = Template::load(&inputs.workspace.templates, TEMPLATE)?;
+            let (extra, files) = data.typst();
+            template.assemble_with(&inputs, extra, files)?
+        }
+        // The page is the whole output: the back-end only writes it.
+        Output::Html(_) => Assembly {
+            main: article::page(&inputs, &data)?,
+            files: Vec::new(),
+        },
+    };
     let destination = options.output.clone().unwrap_or_else(|| {
         options
             .out_dir
@@ -151,14 +189,18 @@ pub fn make(
     pipeline::output::ensure_folder_for(&destination, backend.extension())?;
     let prepared = Prepared {
         findings: Vec::new(),
-        assembly: template.assemble_with(&inputs, extra, files)?,
+        assembly,
         destination,
         settings: typeset::Settings::for_inputs(&inputs, &options.pdf_standards)?,
         provenance: false,
         forum_rules: false,
     };
-    let no_leaks = |pdf: &Path| -> Result<()> {
-        let leaks = leak::find_leaks(pdf, &personal)?;
+    let noun = output.noun();
+    let no_leaks = |file: &Path| -> Result<()> {
+        let leaks = match output {
+            Output::Pdf(_) => leak::in_pdf(file, &personal)?,
+            Output::Html(_) => leak::in_html(file, &personal)?,
+        };
         let Some(first) = leaks.first() else {
             return Ok(());
         };
@@ -168,7 +210,7 @@ pub fn make(
             .collect();
         found.dedup();
         bail!(
-            "the sample leaked personal data: {}; the PDF was deleted\n  \
+            "the sample leaked personal data: {}; the {noun} was deleted\n  \
              help: a template or text printed a personal value that anonymisation should have replaced (first: {:?})",
             found.join(", "),
             first.found
@@ -188,16 +230,16 @@ pub fn make(
         Some(&no_leaks),
     )?;
     Ok(Made {
-        pdf: rendered.pdf,
-        warnings,
+        file: rendered.pdf,
+        warnings: data.warnings,
     })
 }
 
 /// A sample made.
 #[derive(Debug, Clone)]
 pub struct Made {
-    /// Where the PDF is.
-    pub pdf: PathBuf,
+    /// Where the sample is.
+    pub file: PathBuf,
     /// What the agency should know: contacts left out, countries without a brief.
     pub warnings: Vec<String>,
 }
@@ -311,130 +353,4 @@ fn fictional_inputs(
         attachments: Attachments::default(),
         original: None,
     })
-}
-
-/// The sample-only data: brand, fixed texts, the coverage list by region, and the logo.
-fn sample_context(
-    inputs: &Inputs,
-    settings: &SampleSettings,
-    workspace: &Workspace,
-    from_case: bool,
-    demo: bool,
-) -> Result<SampleData> {
-    let (brand, mut warnings) = choose_brand(workspace, &settings.brand, demo);
-    let own = &workspace.config.brand;
-    let mut files = Vec::new();
-    let logo_file = match (&own.logo, &workspace.root) {
-        (Some(logo), Some(root)) => {
-            let path = load::confine::contained(root, logo, std::slice::from_ref(root))
-                .map_err(|m| anyhow::anyhow!("brand.logo in witness.toml: {m}"))?;
-            let extension = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("png")
-                .to_ascii_lowercase();
-            let name = format!("logo.{extension}");
-            files.push((name.clone(), load::read_bytes(&path)?));
-            Some(name)
-        }
-        _ => None,
-    };
-    let country = &inputs.brief.info.name;
-    let fill = |text: &str| text.replace("{country}", country);
-    let para = |text: &str, field: &str| {
-        crate::assemble::prose::to_typst(&fill(text), None, &format!("{SETTINGS_FILE}: {field}"))
-    };
-
-    let briefed: Vec<String> = countries(workspace)
-        .iter()
-        .filter_map(|id| {
-            Brief::read(&workspace.briefs, id)
-                .ok()
-                .flatten()
-                .map(|b| b.info.name)
-        })
-        .collect();
-    let mut regions: Vec<(String, Vec<Value>)> = Vec::new();
-    if let Some(coverage) = read_coverage(workspace)? {
-        for entry in coverage.countries {
-            let item = json!({ "name": entry.name, "focus": entry.focus, "brief": briefed.contains(&entry.name) });
-            match regions.iter_mut().find(|(r, _)| *r == entry.region) {
-                Some((_, items)) => items.push(item),
-                None => regions.push((entry.region.clone(), vec![item])),
-            }
-        }
-    }
-    let listed: usize = regions.iter().map(|(_, items)| items.len()).sum();
-    let without: usize = regions
-        .iter()
-        .flat_map(|(_, items)| items)
-        .filter(|item| item["brief"] == false)
-        .count();
-    if without > 0 {
-        warnings.push(format!(
-            "\"Countries we cover\" lists {listed} countries from the coverage list; {without} of them have no brief in this workspace (they are shown without the mark for a full brief)"
-        ));
-    }
-    let regions: Vec<Value> = regions
-        .into_iter()
-        .map(|(region, countries)| json!({ "region": region, "countries": countries }))
-        .collect();
-
-    let mut extra = serde_json::Map::new();
-    extra.insert(
-        "sample".into(),
-        json!({
-            "from_case": from_case,
-            "brand": {
-                "name": brand.name,
-                "tagline": brand.tagline,
-                "website": brand.website,
-                "email": brand.email,
-                "phone": brand.phone,
-                "logo": logo_file,
-            },
-            "applicant_label": settings.applicant.label,
-            "introduction_typst": if from_case {
-                para(&settings.text.introduction_anonymised, "text.introduction_anonymised")
-            } else {
-                para(&settings.text.introduction, "text.introduction")
-            },
-            "conclusion_typst": para(&settings.text.conclusion, "text.conclusion"),
-            "ordering_typst": para(&settings.text.ordering, "text.ordering"),
-            "disclaimer": fill(&settings.text.disclaimer),
-            "regions": regions,
-        }),
-    );
-    Ok((extra, files, warnings))
-}
-
-/// The brand a sample carries: the workspace's own fields and nothing else, or the fictional
-/// agency of `sample.toml` when asked for (`--demo`) or when there is no workspace (the
-/// built-in example). A contact the workspace does not give is left out, with a warning,
-/// never filled in from the fictional agency: that would print another firm's details under
-/// the real agency's name.
-fn choose_brand(workspace: &Workspace, fictional: &Brand, demo: bool) -> (Brand, Vec<String>) {
-    if demo || workspace.config_path.is_none() {
-        return (fictional.clone(), Vec::new());
-    }
-    let own = workspace.config.brand.clone();
-    let mut warnings = Vec::new();
-    let missing: Vec<&str> = [
-        ("name", &own.name),
-        ("website", &own.website),
-        ("email", &own.email),
-        ("phone", &own.phone),
-    ]
-    .into_iter()
-    .filter(|(_, value)| value.as_deref().is_none_or(|v| v.trim().is_empty()))
-    .map(|(key, _)| key)
-    .collect();
-    if !missing.is_empty() {
-        warnings.push(format!(
-            "witness.toml's [brand] gives no {}: the sample leaves {} out (pass --demo for the fictional agency of the example)",
-            missing.join(", "),
-            if missing.len() == 1 { "it" } else { "them" }
-        ));
-    }
-    (own, warnings)
 }

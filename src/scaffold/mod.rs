@@ -142,6 +142,8 @@ in a paragraph or two. A blank line starts a new paragraph.
 # email = "reports@eastbridge.example.org"
 # phone = "+44 20 7946 0000"
 # logo = "brand/logo.png"          # inside this folder
+# colour = '#1f2a44'               # the web article's header and headings
+# accent = '#b5651d'               # its links and marks
 
 # How long a brief section stays current after its `reviewed` date; `witness briefs` marks
 # older sections as stale.

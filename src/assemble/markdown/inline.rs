@@ -39,22 +39,10 @@ pub(super) fn inline_typst(markdown: &str) -> String {
 }
 
 /// Text with GFM's extended autolinks: a bare `https://…` or `www.…` address and an e-mail
-/// address become links (`www.` gets `http://`, as GFM says; an e-mail `mailto:`), and the
-/// rest is literal text (its citations are tokens by now, see [`marked`]).
+/// address become links (see [`autolinks`]), and the rest is literal text (its citations are
+/// tokens by now, see [`marked`]).
 pub(super) fn push_autolinked(out: &mut String, text: &str) {
-    let mut finder = linkify::LinkFinder::new();
-    finder.url_must_have_scheme(false);
-    for span in finder.spans(text) {
-        let written = span.as_str();
-        let target = match span.kind() {
-            Some(linkify::LinkKind::Email) => Some(format!("mailto:{written}")),
-            Some(linkify::LinkKind::Url) if written.contains("://") => Some(written.to_string()),
-            // Without a scheme only `www.` counts, as in GFM; linkify would take `example.org`.
-            Some(linkify::LinkKind::Url) if written.starts_with("www.") => {
-                Some(format!("http://{written}"))
-            }
-            _ => None,
-        };
+    for (written, target) in autolinks(text) {
         match target {
             Some(target) => {
                 out.push_str("#link(");
@@ -66,4 +54,30 @@ pub(super) fn push_autolinked(out: &mut String, text: &str) {
             None => escape::push_markup(out, written),
         }
     }
+}
+
+/// `text` cut into runs, each with the address it links to when it is one of GFM's extended
+/// autolinks: `www.` gets `http://`, as GFM says, and an e-mail address `mailto:`. Both the
+/// Typst and the HTML writer link the same addresses.
+pub(super) fn autolinks(text: &str) -> Vec<(&str, Option<String>)> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    finder
+        .spans(text)
+        .map(|span| {
+            let written = span.as_str();
+            let target = match span.kind() {
+                Some(linkify::LinkKind::Email) => Some(format!("mailto:{written}")),
+                Some(linkify::LinkKind::Url) if written.contains("://") => {
+                    Some(written.to_string())
+                }
+                // Without a scheme only `www.` counts, as in GFM; linkify would take `example.org`.
+                Some(linkify::LinkKind::Url) if written.starts_with("www.") => {
+                    Some(format!("http://{written}"))
+                }
+                _ => None,
+            };
+            (written, target)
+        })
+        .collect()
 }

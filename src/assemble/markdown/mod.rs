@@ -13,10 +13,12 @@ use pulldown_cmark::{
 
 use super::{cite, escape, prose};
 
+mod html;
 mod inline;
 mod marked;
 mod scan;
 
+pub use html::{HtmlSettings, NoteMark, Notes, inline_html, is_web_address, to_html};
 use inline::{inline_typst, push_autolinked};
 pub use scan::{TopicLink, expert_notes, marks_own_knowledge, topic_links};
 
