@@ -64,3 +64,21 @@ pub enum Format {
     /// For programs: JSON on stdout.
     Json,
 }
+
+/// Refuses `-o` naming a file of another kind than the one asked for: `-o report.pdf --to
+/// docx` would put a Word document under a PDF's name.
+pub fn refuse_other_kind(output: Option<&std::path::Path>, extension: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path)
+            if path
+                .extension()
+                .is_some_and(|e| !e.eq_ignore_ascii_case(extension)) =>
+        {
+            anyhow::bail!(
+                "-o {} does not end in .{extension}, the kind --to asks for",
+                witness::diagnostic::display_path(path)
+            )
+        }
+        _ => Ok(()),
+    }
+}

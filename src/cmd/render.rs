@@ -83,21 +83,12 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
             kinds.len()
         );
     }
-    // `-o report.pdf --to docx` would put a Word document under a PDF's name.
-    if let (Some(output), [kind]) = (&args.output.output, kinds.as_slice()) {
-        let wanted = match kind {
+    if let [kind] = kinds.as_slice() {
+        let extension = match kind {
             OutputKind::Pdf => "pdf",
             OutputKind::Docx => "docx",
         };
-        if output
-            .extension()
-            .is_some_and(|e| !e.eq_ignore_ascii_case(wanted))
-        {
-            anyhow::bail!(
-                "-o {} does not end in .{wanted}, the kind --to asks for",
-                display_path(output)
-            );
-        }
+        super::args::refuse_other_kind(args.output.output.as_deref(), extension)?;
     }
     let cases = batch::plan(paths, args.shard)?;
     // typst is found (or installed) only when a PDF is asked for: a DOCX needs none.

@@ -64,6 +64,11 @@ pub fn run(args: SampleArgs) -> anyhow::Result<ExitCode> {
     if args.all && args.output.output.is_some() {
         anyhow::bail!("-o names one file, but --all makes one sample per country; use --out-dir");
     }
+    let extension = match args.to {
+        Kind::Pdf => "pdf",
+        Kind::Html => "html",
+    };
+    super::args::refuse_other_kind(args.output.output.as_deref(), extension)?;
     // A web page needs no typst, so none is looked for (or installed).
     let output = match args.to {
         Kind::Pdf => Output::Pdf(Pdf {
