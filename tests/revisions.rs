@@ -548,3 +548,22 @@ fn questions_added_and_reordered_show_as_added_and_moved() {
         .collect();
     assert_eq!(changed, ["instructions.questions"]);
 }
+
+#[test]
+fn a_report_naming_an_original_is_refused_without_loading_it() {
+    // A report (not an addendum) whose [addendum] names the report itself: loading it must
+    // not load it again, and again.
+    let dir = tempfile::tempdir().unwrap();
+    let case = example_variant(dir.path(), &[]);
+    let text = std::fs::read_to_string(&case).unwrap();
+    std::fs::write(
+        &case,
+        format!("{text}\n[addendum]\noriginal = \"case.toml\"\nanswers = \"nothing\"\n"),
+    )
+    .unwrap();
+    let (findings, status) = check_findings(&case);
+    assert_eq!(status, 1);
+    let refused: Vec<&Value> = findings.iter().filter(|f| f["code"] == "E180").collect();
+    assert_eq!(refused.len(), 1, "{findings:?}");
+    assert_eq!(refused[0]["field"], "addendum");
+}

@@ -12,6 +12,7 @@ use hayagriva::{
 };
 
 use super::model::{Block, Document, Inline};
+use super::walk::Counted;
 
 /// The private-use marks coi-notes.csl puts around a title; style.typ prints them as the
 /// region's outer quotation marks.
@@ -32,6 +33,7 @@ pub struct Formatted {
 /// CSL style's XML. `us` picks American quotation marks for titles.
 pub fn format(
     document: &Document,
+    counted: &Counted,
     files: &[(String, Vec<u8>)],
     csl: &str,
     us: bool,
@@ -63,7 +65,7 @@ pub fn format(
     let mut note = 0;
     for block in document.cover.iter().chain(&document.body) {
         visit_block(block, &mut |inlines| {
-            collect(inlines, &mut requests, &mut note, false)
+            collect(inlines, counted, &mut requests, &mut note, false)
         });
     }
     let mut driver = BibliographyDriver::new();
@@ -139,6 +141,7 @@ struct Cited {
 /// of the note it is in.
 fn collect(
     inlines: &[Inline],
+    counted: &Counted,
     requests: &mut Vec<(Vec<Cited>, usize)>,
     note: &mut usize,
     in_note: bool,
@@ -174,11 +177,13 @@ fn collect(
             }
             Inline::Note(content) => {
                 *note += 1;
-                collect(content, requests, note, true);
+                collect(content, counted, requests, note, true);
             }
-            Inline::Link(_, content) => collect(content, requests, note, in_note),
-            Inline::Reference(super::model::Reference::Topic { words, .. }) => {
-                collect(words, requests, note, in_note)
+            Inline::Link(_, content) => collect(content, counted, requests, note, in_note),
+            // What the writer prints for a reference, so both meet the same citations.
+            Inline::Reference(reference) => {
+                let resolved = super::references::resolve(counted, reference);
+                collect(&resolved, counted, requests, note, in_note)
             }
             _ => {}
         }

@@ -89,6 +89,7 @@ pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>>
         .collect();
     let formatted = cite::format(
         &document,
+        &counted,
         &bibliographies,
         &String::from_utf8_lossy(csl),
         document.properties.us,
@@ -106,12 +107,16 @@ pub fn render(source: &str, files: &HashMap<String, Vec<u8>>) -> Result<Vec<u8>>
 mod tests {
     use super::*;
 
-    /// The parts of a DOCX made from `source` alone (no citations, no images).
+    /// The parts of a DOCX made from `source` alone, with a bibliography of two sources.
     fn parts(source: &str) -> HashMap<String, String> {
-        let files = HashMap::from([(
-            "coi-notes.csl".to_string(),
-            include_bytes!("../../report-templates/common/coi-notes.csl").to_vec(),
-        )]);
+        let sources = "first:\n  type: web\n  title: First Source\n  publisher: One\n  date: 2025-01-01\nsecond:\n  type: web\n  title: Second Source\n  publisher: Two\n  date: 2025-02-02\n";
+        let files = HashMap::from([
+            (
+                "coi-notes.csl".to_string(),
+                include_bytes!("../../report-templates/common/coi-notes.csl").to_vec(),
+            ),
+            ("sources.yml".to_string(), sources.as_bytes().to_vec()),
+        ]);
         let bytes = render(source, &files).unwrap();
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut parts = HashMap::new();
@@ -150,5 +155,18 @@ mod tests {
         let final_headers = headers(&parts(&last));
         assert!(!final_headers.contains("DRAFT") && !final_headers.contains("v:shape"));
         assert!(final_headers.contains("Final"), "the status in the header");
+    }
+
+    #[test]
+    fn a_citation_in_words_a_topic_link_replaces_takes_no_note_from_the_next() {
+        // The link is not optional, so its words (and the citation in them) are replaced by
+        // the section reference; the next paragraph's note must still be its own.
+        let source = "#show: report-style.with(body-size: 12pt, small-size: 12pt)\n= Part\n== X <topic-x>\n#np(id: \"a\")[#topic-ref(\"x\")[see #cite(label(\"first\"))].]\n#np(id: \"b\")[Text#cite(label(\"second\")).]\n#box(height: 0pt, hide(bibliography(\"sources.yml\", style: \"coi-notes.csl\")))\n";
+        let notes = &parts(source)["word/footnotes.xml"];
+        assert!(notes.contains("Second Source"), "{notes}");
+        assert!(
+            !notes.contains("First Source"),
+            "the replaced words' citation makes no note"
+        );
     }
 }

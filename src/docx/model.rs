@@ -156,6 +156,21 @@ impl Inline {
 
 /// Appends text, joined to the run before it when the marks are the same.
 pub fn push_text(out: &mut Vec<Inline>, text: &str, marks: Marks) {
+    // XML 1.0 cannot hold control characters (a form feed pasted into a code span); typst
+    // prints none of them either.
+    let owned: String;
+    let text = if text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
+    {
+        owned = text
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t' || *c == '\n')
+            .collect();
+        owned.as_str()
+    } else {
+        text
+    };
     if let Some(Inline::Text(last, m)) = out.last_mut()
         && *m == marks
     {

@@ -101,7 +101,7 @@ pub fn cited_key(call: ast::FuncCall) -> Option<String> {
 }
 
 /// Every call of `name` anywhere below `node`, in source order.
-fn calls<'a>(node: &'a typst_syntax::SyntaxNode, name: &str, out: &mut Vec<ast::FuncCall<'a>>) {
+pub fn calls<'a>(node: &'a typst_syntax::SyntaxNode, name: &str, out: &mut Vec<ast::FuncCall<'a>>) {
     for child in node.children() {
         if let Some(call) = ast::FuncCall::from_untyped(child)
             && callee(call) == name

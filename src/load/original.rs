@@ -20,7 +20,13 @@ pub struct Original {
 /// The original that `case`'s `[addendum]` names, or why it cannot be read; `None` when the
 /// case names none. The check reports the problem (E180), so that it is one of many.
 pub fn read(case: &CaseFile) -> Option<Result<Arc<Original>, String>> {
-    let addendum = case.case.addendum.as_ref()?;
+    // Only an addendum reads its original: a report naming one (E180) must not load it, or
+    // two reports naming each other would load each other for ever.
+    let addendum = case
+        .case
+        .addendum
+        .as_ref()
+        .filter(|_| case.case.report.is_addendum())?;
     let path = case.folder().join(&addendum.original);
     Some(read_at(&path).map(Arc::new))
 }

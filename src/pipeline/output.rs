@@ -148,12 +148,19 @@ pub fn record(
     // The snapshot is of what was printed: the PDF's (a DOCX is made from the same source).
     let printed = destination.extension().is_some_and(|e| e == "pdf");
     let mut snapshot = Snapshot::of(inputs, source);
+    let path = served::snapshot_path(destination);
     let snapshot = if snapshot.paragraphs.is_empty() || !printed {
+        // No snapshot of an earlier PDF may sit beside this one.
+        if printed {
+            let _ = std::fs::remove_file(&path);
+        }
         None
     } else {
         snapshot.pdf_sha256 = Some(write::sha256_hex(output));
-        let path = served::snapshot_path(destination);
-        snapshot.write(&path)?;
+        if let Err(error) = snapshot.write(&path) {
+            let _ = std::fs::remove_file(&path);
+            return Err(error);
+        }
         Some(path)
     };
     Ok(Published {

@@ -81,7 +81,7 @@ fn pair(old: &[Paragraph], new: &[Paragraph]) -> Vec<Option<usize>> {
         if !is_explicit(&paragraph.id) {
             continue;
         }
-        if let Some(o) = old.iter().position(|p| p.id == paragraph.id) {
+        if let Some(o) = (0..old.len()).find(|&o| !taken[o] && old[o].id == paragraph.id) {
             link(&mut pairs, &mut taken, n, o);
         }
     }

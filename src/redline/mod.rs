@@ -199,7 +199,14 @@ pub fn destination(inputs: &crate::load::Inputs, options: &crate::pipeline::Opti
 
 /// The case a snapshot was made from, to typeset its redline in the report's style.
 pub fn case_of(snapshot: &Snapshot, path: &Path) -> Result<crate::load::Inputs> {
-    crate::load::load(Path::new(&snapshot.case)).with_context(|| {
+    // As the render named it (from where it was run), else from the snapshot's folder.
+    let recorded = Path::new(&snapshot.case);
+    let beside = path.parent().map(|folder| folder.join(recorded));
+    let case = match beside {
+        Some(beside) if !recorded.is_file() && beside.is_file() => beside,
+        _ => recorded.to_path_buf(),
+    };
+    crate::load::load(&case).with_context(|| {
         format!(
             "the redline is typeset in the style of the report's case, and {} was made from {}, \
              which cannot be loaded; give the case file as NEW instead",

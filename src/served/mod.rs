@@ -212,6 +212,8 @@ pub fn is_explicit_id(id: &str) -> bool {
     let mut chars = id.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        // `--` is a dash to Markdown's smart punctuation (the web article), not an ID.
+        && !id.contains("--")
 }
 
 /// The `{#id}` that ends a paragraph's source, if it has one: the ID and where the marker

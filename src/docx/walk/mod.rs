@@ -31,8 +31,10 @@ pub struct Counted {
 /// The document in `source`, and what was counted in it.
 pub fn read(source: &str) -> (Document, Counted) {
     let root = typst_syntax::parse(source);
+    let mut own = Vec::new();
+    crate::docx::syntax::calls(&root, "np-own", &mut own);
     let mut walker = Walker {
-        own_knowledge_listed: source.contains("#np-own("),
+        own_knowledge_listed: !own.is_empty(),
         ..Walker::default()
     };
     let mut body = Vec::new();
@@ -196,6 +198,8 @@ impl Walker {
     }
 
     fn heading(&mut self, level: usize, content: Vec<Inline>, label: Option<String>) -> Block {
+        // `#heading(level: 0)` is refused by typst; here it is a level 1.
+        let level = level.max(1);
         if self.headings.len() < level {
             self.headings.resize(level, 0);
         }
