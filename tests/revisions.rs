@@ -567,3 +567,26 @@ fn a_report_naming_an_original_is_refused_without_loading_it() {
     assert_eq!(refused.len(), 1, "{findings:?}");
     assert_eq!(refused[0]["field"], "addendum");
 }
+
+#[test]
+fn a_paragraph_id_that_names_a_part_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = example_variant(
+        dir.path(),
+        &[(
+            "fits that chronology.\n",
+            "fits that chronology. {#history}\n",
+        )],
+    );
+    let (findings, status) = check_findings(&case);
+    assert_eq!(status, 1);
+    let named: Vec<&Value> = findings.iter().filter(|f| f["code"] == "E183").collect();
+    assert_eq!(named.len(), 1, "{findings:?}");
+    assert!(
+        named[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the name of a part")
+    );
+    assert_eq!(named[0]["field"], "analysis.history");
+}

@@ -1,5 +1,6 @@
 //! E183: an ID an expert sets on a paragraph (`{#summons}`) names one paragraph only, in the
-//! case and in the brief sections the report prints.
+//! case and in the brief sections the report prints, and is not the name of a part of the
+//! report (which an addendum's `rests_on` means as the whole part).
 
 use std::collections::HashMap;
 
@@ -49,18 +50,24 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
         };
         for (id, marker, at) in explicit_ids(section.body()) {
             let start = section.body_start + at;
-            let at = Diagnostic::error(
-                &section.path,
-                format!("the paragraph ID `{id}` is set twice"),
-            )
-            .at(section.text.clone(), Some(start..start + marker.len()));
+            let located = |message: String| {
+                Diagnostic::error(&section.path, message)
+                    .at(section.text.clone(), Some(start..start + marker.len()))
+            };
+            if names_a_part(inputs, &id) {
+                found.push(part_named(located, &id));
+            }
+            let at = located(format!("the paragraph ID `{id}` is set twice"));
             places.push((at, id, crate::diagnostic::display_path(&section.path)));
         }
     }
     for (field, prose) in inputs.case.case.markdown_fields() {
         for (id, marker, _) in explicit_ids(prose.as_str()) {
-            let message = format!("the paragraph ID `{id}` is set twice");
-            let at = inputs.case.error_at_text(&field, &marker, message);
+            let located = |message: String| inputs.case.error_at_text(&field, &marker, message);
+            if names_a_part(inputs, &id) {
+                found.push(part_named(located, &id));
+            }
+            let at = located(format!("the paragraph ID `{id}` is set twice"));
             places.push((at, id, format!("`{field}`")));
         }
     }
@@ -89,4 +96,23 @@ pub fn check(inputs: &Inputs, found: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Whether `id` is the name of a part of the report: a topic, or an answer, a position on
+/// country guidance or a point of an addendum by its number.
+fn names_a_part(inputs: &Inputs, id: &str) -> bool {
+    let numbered = ["answer-", "guidance-", "point-"].iter().any(|part| {
+        id.strip_prefix(part)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    });
+    numbered || inputs.catalogue.topic_ids().any(|topic| topic == id)
+}
+
+/// E183 for an ID that is a part's name, placed by `located`.
+fn part_named(located: impl Fn(String) -> Diagnostic, id: &str) -> Diagnostic {
+    located(format!("the paragraph ID `{id}` is the name of a part of the report"))
+        .with_code("E183")
+        .with_help(format!(
+            "an addendum's `rests_on = [\"{id}\"]` means the whole part; give the paragraph an ID of its own, such as `{id}-para`"
+        ))
 }
