@@ -72,58 +72,22 @@ pub fn setup(p: &Properties, width: u32, height: u32, hang: i32) -> Docx {
                 .color("5A5A5A"),
         )
         .add_abstract_numbering(
-            AbstractNumbering::new(PARAGRAPHS).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("decimal"),
-                    LevelText::new("%1"),
-                    LevelJc::new("left"),
-                )
-                .indent(
-                    Some(hang),
-                    Some(SpecialIndentType::Hanging(hang)),
-                    None,
-                    None,
-                ),
-            ),
+            AbstractNumbering::new(PARAGRAPHS).add_level(list_level("decimal", "%1", hang, hang)),
         )
         .add_numbering(Numbering::new(PARAGRAPHS, PARAGRAPHS))
-        .add_abstract_numbering(
-            AbstractNumbering::new(BULLETS).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("bullet"),
-                    LevelText::new("•"),
-                    LevelJc::new("left"),
-                )
-                .indent(
-                    Some(hang * 2),
-                    Some(SpecialIndentType::Hanging(hang / 2)),
-                    None,
-                    None,
-                ),
-            ),
-        )
+        .add_abstract_numbering(AbstractNumbering::new(BULLETS).add_level(list_level(
+            "bullet",
+            "•",
+            hang * 2,
+            hang / 2,
+        )))
         .add_numbering(Numbering::new(BULLETS, BULLETS))
-        .add_abstract_numbering(
-            AbstractNumbering::new(BULLETS + 1).add_level(
-                Level::new(
-                    0,
-                    Start::new(1),
-                    NumberFormat::new("decimal"),
-                    LevelText::new("%1."),
-                    LevelJc::new("left"),
-                )
-                .indent(
-                    Some(hang * 2),
-                    Some(SpecialIndentType::Hanging(hang / 2)),
-                    None,
-                    None,
-                ),
-            ),
-        )
+        .add_abstract_numbering(AbstractNumbering::new(BULLETS + 1).add_level(list_level(
+            "decimal",
+            "%1.",
+            hang * 2,
+            hang / 2,
+        )))
         .header(running_header(
             p.reference.as_str(),
             p.status.as_str(),
@@ -231,5 +195,23 @@ fn page_x_of_y(size: usize) -> Footer {
             .add_run(field(InstrText::PAGE(docx_rs::InstrPAGE::new())))
             .add_run(Run::new().size(size).add_text(" of "))
             .add_run(field(InstrText::NUMPAGES(docx_rs::InstrNUMPAGES::new()))),
+    )
+}
+
+/// A list's one level: numbers (or bullets) in `format` written as `text`, the item's text
+/// `left` from the margin with the number hanging `hanging` before it.
+fn list_level(format: &str, text: &str, left: i32, hanging: i32) -> Level {
+    Level::new(
+        0,
+        Start::new(1),
+        NumberFormat::new(format),
+        LevelText::new(text),
+        LevelJc::new("left"),
+    )
+    .indent(
+        Some(left),
+        Some(SpecialIndentType::Hanging(hanging)),
+        None,
+        None,
     )
 }

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 
 use super::marked::{self, Marked, Run};
-use super::{inline::autolinks, opens_with_own_knowledge, options, prose, topic_of};
+use super::{
+    inline::autolinks, opens_with_own_knowledge, options, prose, split_footnotes, topic_of,
+};
 use crate::citation::CiteGroup;
 
 /// Where the notes of an HTML page are kept: each citation and footnote becomes one.
@@ -48,24 +50,10 @@ pub struct HtmlSettings<'a> {
 /// Converts `markdown` to HTML; citations and footnotes go to `notes`.
 pub fn to_html(markdown: &str, settings: &HtmlSettings, notes: &mut dyn Notes) -> String {
     let marked = Marked::new(markdown);
-    let mut footnotes: HashMap<String, Vec<Event>> = HashMap::new();
-    let mut body = Vec::new();
-    let mut current: Option<(String, Vec<Event>)> = None;
     // Straight quotes become typographic ones, as typst sets them in the PDF.
     let options = options() | pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
-    for (event, range) in Parser::new_ext(&marked.source, options).into_offset_iter() {
-        match (&mut current, event) {
-            (None, Event::Start(Tag::FootnoteDefinition(label))) => {
-                current = Some((label.to_string(), Vec::new()))
-            }
-            (Some(_), Event::End(TagEnd::FootnoteDefinition)) => {
-                let (label, events) = current.take().expect("inside a definition");
-                footnotes.insert(label, events);
-            }
-            (Some((_, events)), event) => events.push(event),
-            (None, event) => body.push((event, range)),
-        }
-    }
+    let (footnotes, body) =
+        split_footnotes(Parser::new_ext(&marked.source, options).into_offset_iter());
     let mut filter = Filter::new(settings, &marked, &footnotes);
     for (event, range) in body {
         if let Event::Start(Tag::Paragraph) = event

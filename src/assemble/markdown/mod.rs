@@ -67,16 +67,16 @@ fn topic_of(destination: &str) -> Option<(&str, bool)> {
     crate::lookup::is_plain_name(id).then_some((id, optional))
 }
 
-/// Converts `markdown` to Typst markup.
-pub fn to_typst(markdown: &str, settings: &Settings) -> String {
-    let marked = Marked::new(markdown);
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(&marked.source, options())
-        .into_offset_iter()
-        .collect();
+/// An event and where in the source it comes from.
+pub(super) type Placed<'a> = (Event<'a>, std::ops::Range<usize>);
 
-    // Footnote bodies are emitted where they are referenced, as Typst footnotes.
+/// The events of a document apart from its footnote definitions, each with its place, and
+/// the definitions' events by label: a footnote's body is written where it is referenced.
+pub(super) fn split_footnotes<'a>(
+    events: impl Iterator<Item = Placed<'a>>,
+) -> (HashMap<String, Vec<Event<'a>>>, Vec<Placed<'a>>) {
     let mut footnotes: HashMap<String, Vec<Event>> = HashMap::new();
-    let mut body: Vec<(Event, std::ops::Range<usize>)> = Vec::new();
+    let mut body = Vec::new();
     let mut current: Option<(String, Vec<Event>)> = None;
     for (event, range) in events {
         match (&mut current, event) {
@@ -91,6 +91,15 @@ pub fn to_typst(markdown: &str, settings: &Settings) -> String {
             (None, event) => body.push((event, range)),
         }
     }
+    (footnotes, body)
+}
+
+/// Converts `markdown` to Typst markup.
+pub fn to_typst(markdown: &str, settings: &Settings) -> String {
+    let marked = Marked::new(markdown);
+    // Footnote bodies are emitted where they are referenced, as Typst footnotes.
+    let (footnotes, body) =
+        split_footnotes(Parser::new_ext(&marked.source, options()).into_offset_iter());
 
     let mut writer = Writer::new(settings, &footnotes, &marked);
     writer.line_starts = line_starts(markdown);
